@@ -1,0 +1,71 @@
+// The collector's view of the allocator. The only mimalloc-facing API in
+// cyclegc: collector/ includes this header, never mimalloc's.
+//
+// Threading contract:
+//  - AttachThread/DetachThread run on the thread they concern.
+//  - GcAlloc/Malloc allocate from the *calling* thread's heaps (it must be
+//    attached); GcFree/Free may run on any thread.
+//  - FullPageBytes() may be called from any thread at any time, without
+//    stopping the world.
+//  - VisitGcBlocks() requires that no attached thread is allocating or freeing
+//    GC blocks (the world is stopped) and that no thread is attaching/detaching.
+#ifndef CYCLEGC_ALLOC_HOOKS_ALLOC_HOOKS_H_
+#define CYCLEGC_ALLOC_HOOKS_ALLOC_HOOKS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+
+namespace cyclegc::alloc {
+
+// One attached thread's heaps (a GC-object heap and a plain heap) and counters.
+struct ThreadHeaps;
+
+// Initialise process-wide state (idempotent). Fails if mimalloc is unusable.
+absl::Status Init();
+
+// Creates the calling thread's heaps. One per thread; the collector keeps the
+// pointer in its thread state.
+absl::StatusOr<ThreadHeaps*> AttachThread();
+
+// Called on the owning thread when it detaches or exits: its pages are handed
+// to mimalloc's abandoned list (live blocks stay valid and walkable; other
+// threads may later reclaim the pages) and its full-page bytes are folded into
+// the exited-threads total so nothing is lost or counted twice.
+void DetachThread(ThreadHeaps* heaps);
+
+// Zeroed GC block of `size` bytes from the calling thread's GC heap.
+// nullptr on out-of-memory.
+void* GcAlloc(ThreadHeaps* heaps, size_t size);
+// Frees a GC block from any thread.
+void GcFree(void* block);
+// Usable size of a block (GC or plain).
+size_t UsableSize(const void* block);
+
+// Plain runtime memory (cgc_malloc / cgc_free) from the calling thread's plain
+// heap. nullptr on out-of-memory.
+void* Malloc(ThreadHeaps* heaps, size_t size);
+void Free(void* p);
+
+// Process-wide bytes in full mimalloc pages: the sum of every attached thread's
+// counter plus the total folded in from detached/exited threads. Lock-free,
+// never stops the world; cost O(attached threads) relaxed loads.
+size_t FullPageBytes();
+
+// Full-page bytes of one thread's heaps (GC + plain).
+size_t ThreadFullPageBytes(const ThreadHeaps* heaps);
+
+// Visits every allocated block of every GC heap: attached threads' heaps and
+// pages abandoned by threads that exited or detached. Each live block exactly
+// once. `visit` returns false to stop early. Requires a stopped world.
+using BlockVisitor = bool (*)(void* block, size_t block_size, void* arg);
+void VisitGcBlocks(BlockVisitor visit, void* arg);
+
+// Test support: recomputes FullPageBytes() by walking every page of every heap
+// (attached and abandoned). Equal to FullPageBytes() at any quiescent point.
+size_t FullPageBytesByWalk();
+
+}  // namespace cyclegc::alloc
+
+#endif  // CYCLEGC_ALLOC_HOOKS_ALLOC_HOOKS_H_

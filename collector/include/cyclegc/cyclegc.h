@@ -1,0 +1,251 @@
+/* cyclegc: a cycle collector for reference-counted runtimes, on patched mimalloc.
+ *
+ * The C API. Compiles as C11 and as C++20. See the README ("Embedding cyclegc")
+ * for the few steps a runtime takes, and docs of each function below.
+ *
+ * Conventions: functions that can fail return int (0 = success, negative = error)
+ * and leave a message for cgc_last_error() (thread-local, never NULL).
+ */
+#ifndef CYCLEGC_CYCLEGC_H_
+#define CYCLEGC_CYCLEGC_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CGC_API __attribute__((visibility("default")))
+#else
+#define CGC_API
+#endif
+
+/* Error codes (negative); cgc_last_error() has the message. */
+enum {
+  CGC_OK = 0,
+  CGC_EINVAL = -1,   /* bad argument or configuration */
+  CGC_ENOMEM = -2,   /* out of memory */
+  CGC_ESTATE = -3,   /* wrong state (not initialised, already attached, ...) */
+};
+
+/* ---- Objects ------------------------------------------------------------- */
+
+/* The header every GC object starts with. A runtime embeds it as the first
+ * member of its own structs. Fields are private: use the functions below. */
+typedef struct cgc_object {
+  uintptr_t ob_tid_;          /* owning thread (biased refcounting); 0 = none */
+  uint32_t ob_ref_local_;     /* owner thread's count (plain, owner-only) */
+  uint8_t ob_gc_bits_;        /* collector state bits */
+  uint8_t ob_flags_;          /* refcount mode flags (per-thread counts, ...) */
+  uint16_t ob_reserved_;
+  intptr_t ob_ref_shared_;    /* other threads' count, atomic; low bits = merge state */
+  const struct cgc_type *ob_type_; /* NULL marks a block that holds no live object */
+  uintptr_t ob_gc_;           /* collector scratch (gc_refs during a collection) */
+} cgc_object;
+
+typedef int (*cgc_visit_fn)(cgc_object *referent, void *arg);
+
+typedef struct cgc_type {
+  const char *name; /* for stats, census, errors */
+  /* Visit every strong reference the object owns (NULL referents are skipped).
+   * Return the first non-zero result of visit, or 0. */
+  int (*traverse)(cgc_object *self, cgc_visit_fn visit, void *arg);
+  /* Drop the object's references; called to break cycles. */
+  void (*clear)(cgc_object *self);
+  /* Optional; runs at most once per object; may resurrect it. */
+  void (*finalize)(cgc_object *self);
+  /* Optional; release non-GC resources before the memory goes. */
+  void (*destroy)(cgc_object *self);
+} cgc_type;
+
+/* New object of `size` bytes (header included, zeroed), refcount 1, tracked.
+ * NULL on out-of-memory or bad arguments (NULL type, size < sizeof(cgc_object),
+ * calling thread not attached); see cgc_last_error(). */
+CGC_API cgc_object *cgc_alloc(const cgc_type *type, size_t size);
+
+/* Reference counting; at zero the object is destroyed and freed at once, on any
+ * thread. Inline fast paths are defined at the end of this header. */
+static inline void cgc_incref(cgc_object *o);
+static inline void cgc_decref(cgc_object *o);
+
+/* Current total count (diagnostics, tests). */
+CGC_API size_t cgc_refcount(const cgc_object *o);
+
+/* Objects that can never be part of a cycle may be untracked. */
+CGC_API void cgc_untrack(cgc_object *o);
+CGC_API void cgc_track(cgc_object *o);
+CGC_API int cgc_is_tracked(const cgc_object *o);
+
+/* Opt an object into per-thread reference counts: for hot objects shared by
+ * many threads (code, globals). Counts are merged while the world is stopped
+ * and when a thread exits. */
+CGC_API int cgc_set_per_thread_refcount(cgc_object *o);
+
+/* Non-GC memory of the runtime (buffers, payloads), from the calling thread's
+ * heap; it counts toward memory pressure. Any thread may free. */
+CGC_API void *cgc_malloc(size_t n);
+CGC_API void cgc_free(void *p);
+
+/* ---- Lifecycle and threads ------------------------------------------------ */
+
+typedef enum cgc_trigger_kind {
+  CGC_TRIGGER_FULLPAGES = 0, /* default: memory estimate = full mimalloc pages */
+  CGC_TRIGGER_RSS = 1,       /* CPython 3.14t behaviour: estimate = RSS+swap */
+  CGC_TRIGGER_COUNT = 2,     /* CPython 3.13 behaviour: young count only */
+  CGC_TRIGGER_PACED = 3,     /* heap goal on full-page bytes + soft limit */
+} cgc_trigger_kind;
+
+/* Debug flags (CYCLEGC_DEBUG=stats,census). */
+enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
+
+typedef struct cgc_config {
+  size_t threshold;            /* young threshold; 0 disables automatic collection */
+  cgc_trigger_kind trigger;
+  double mem_growth;           /* fraction, e.g. 0.10 */
+  size_t mem_min;              /* floor of that growth, bytes */
+  double defer_cap;            /* multiple of threshold */
+  size_t memory_limit;         /* soft limit (paced policy), 0 = none */
+  unsigned debug;              /* CGC_DEBUG_* bits */
+  int apply_env;               /* non-zero: CYCLEGC_* variables override fields */
+} cgc_config;
+
+/* Fill *config with the documented defaults (environment not consulted). */
+CGC_API void cgc_config_default(cgc_config *config);
+
+/* Start the runtime. NULL means defaults overridden by CYCLEGC_* environment
+ * variables; a malformed variable fails init with a message naming it and the
+ * accepted form. The calling thread becomes attached. */
+CGC_API int cgc_init(const cgc_config *config);
+
+/* Message of this thread's last failure (never NULL). */
+CGC_API const char *cgc_last_error(void);
+
+/* Collect, finalize and free everything; afterwards only cgc_init may be called. */
+CGC_API void cgc_shutdown(void);
+
+/* Every thread that touches objects attaches first. Objects of a detached (or
+ * exited) thread stay valid, and its cyclic trash is still collected. */
+CGC_API int cgc_thread_attach(void);
+CGC_API void cgc_thread_detach(void);
+
+/* Cheap poll a mutator calls regularly (e.g. at loop back-edges); parks while a
+ * collection has the world stopped. */
+CGC_API void cgc_safepoint(void);
+
+/* Bracket blocking calls; a thread inside counts as stopped and must not touch
+ * GC objects. */
+CGC_API void cgc_blocking_begin(void);
+CGC_API void cgc_blocking_end(void);
+
+/* ---- Weak references ------------------------------------------------------ */
+
+typedef struct cgc_weakref cgc_weakref;
+
+/* Weak reference; cb (optional) runs after the target dies, outside the stopped
+ * world, and only while the weakref itself is alive. NULL on failure. */
+CGC_API cgc_weakref *cgc_weakref_new(cgc_object *target,
+                                     void (*cb)(cgc_weakref *, void *), void *arg);
+/* New strong reference, or NULL once the target is gone. */
+CGC_API cgc_object *cgc_weakref_get(cgc_weakref *w);
+/* Release the weak reference. */
+CGC_API void cgc_weakref_free(cgc_weakref *w);
+
+/* ---- Collection, trigger, observation -------------------------------------- */
+
+typedef enum cgc_reason {
+  CGC_REASON_THRESHOLD = 0,     /* young count over threshold (count policy) */
+  CGC_REASON_MEMORY_GROWTH = 1, /* estimate grew enough since last collection */
+  CGC_REASON_DEFER_CAP = 2,     /* deferred too long: collected anyway */
+  CGC_REASON_EXPLICIT = 3,      /* cgc_collect() */
+  CGC_REASON_SHUTDOWN = 4,      /* cgc_shutdown() */
+  CGC_REASON_HEAP_GOAL = 5,     /* paced: full-page bytes over the heap goal */
+  CGC_REASON_MEMORY_LIMIT = 6,  /* paced: nearing the soft memory limit */
+} cgc_reason;
+
+/* Full collection now; returns the number of objects it freed. */
+CGC_API size_t cgc_collect(void);
+
+/* Automatic collection on/off (refcounting always works). */
+CGC_API void cgc_enable(void);
+CGC_API void cgc_disable(void);
+CGC_API int cgc_is_enabled(void);
+
+/* Sum over all threads (live and exited) of the bytes in full mimalloc pages. */
+CGC_API size_t cgc_full_page_bytes(void);
+
+/* Memory a runtime holds outside mimalloc (may be negative to release). */
+CGC_API void cgc_add_external_pressure(int64_t bytes);
+
+typedef struct cgc_stats {
+  uint64_t collections;
+  uint64_t objects_collected;     /* freed by the collector (not by refcounting) */
+  uint64_t objects_resurrected;
+  uint64_t finalizers_run;
+  uint64_t collections_deferred;  /* trigger checks that chose to wait */
+  uint64_t last_pause_ns;         /* stopped-world time of the last collection */
+  uint64_t max_pause_ns;
+  uint64_t total_pause_ns;
+  size_t young;                   /* net new tracked objects since last collection */
+  size_t long_lived;              /* objects that survived the last collection */
+  size_t full_page_bytes;         /* now */
+  size_t full_page_bytes_after;   /* right after the last collection */
+  cgc_trigger_kind trigger;       /* policy in force */
+  const char *trigger_name;       /* "fullpages", "rss", "count", "paced" */
+} cgc_stats;
+
+CGC_API int cgc_get_stats(cgc_stats *out);
+
+typedef enum cgc_event_kind { CGC_EVENT_START = 0, CGC_EVENT_STOP = 1 } cgc_event_kind;
+
+typedef struct cgc_event {
+  cgc_event_kind kind;
+  cgc_reason reason;
+  uint64_t collection;            /* 1-based index of this collection */
+  /* What the policy decided on. */
+  size_t young;
+  size_t deferred_young;          /* young objects accumulated while deferring */
+  size_t estimate_now;            /* memory estimate of the policy in force */
+  size_t estimate_at_last;        /* same estimate at the last collection */
+  /* Results (CGC_EVENT_STOP only; zero in START). */
+  size_t visited;
+  size_t collected;
+  size_t resurrected;
+  size_t finalized;
+  uint64_t pause_ns;              /* total stopped-world time */
+  uint64_t pause_mark_ns;         /* first stop: merge, refs, mark */
+  uint64_t pause_resurrect_ns;    /* second stop, if finalizers ran */
+  uint64_t time_to_safepoint_ns;  /* longest wait for threads to park */
+  uint64_t duration_ns;           /* wall time, start to end */
+  size_t full_page_bytes_before;
+  size_t full_page_bytes_after;
+} cgc_event;
+
+/* Called at the start and stop of every collection, on the collecting thread,
+ * outside the stopped world. Returns 0, or negative on failure. */
+CGC_API int cgc_callback_add(void (*cb)(const cgc_event *, void *), void *arg);
+CGC_API int cgc_callback_remove(void (*cb)(const cgc_event *, void *), void *arg);
+
+/* ---- Census of cyclic trash ------------------------------------------------ */
+
+/* Objects and bytes, by type name, that died only because the collector ran. */
+typedef struct cgc_census_entry {
+  const char *type_name;
+  uint64_t objects;
+  uint64_t bytes;
+} cgc_census_entry;
+
+CGC_API void cgc_census_enable(int on);
+/* Copies up to `cap` entries, most bytes first; returns the number of types. */
+CGC_API size_t cgc_census_get(cgc_census_entry *out, size_t cap);
+CGC_API void cgc_census_reset(void);
+
+/* ---- Inline fast paths (implementation detail) ----------------------------- */
+#include "cyclegc/internal/refcount_inl.h"
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CYCLEGC_CYCLEGC_H_ */
