@@ -1,0 +1,81 @@
+// The functions the collector's modules call across module boundaries, in one
+// place, with who provides each. A module's own header may re-declare what it
+// owns; this file is the map.
+//
+//   runtime   (object model, refcounting, threads, stop-the-world)
+//   collector (phases, weakrefs, finalizers, stats, events, census)
+//   trigger   (config, young count, policies)
+#ifndef CYCLEGC_COLLECTOR_SEAMS_H_
+#define CYCLEGC_COLLECTOR_SEAMS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cyclegc/cyclegc.h"
+
+namespace cyclegc::internal {
+
+// ---- trigger: config.h ------------------------------------------------------
+struct Config {
+  size_t threshold = 2000;
+  cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
+  double mem_growth = 0.10;
+  size_t mem_min = 128 * 1024;
+  double defer_cap = 40.0;
+  size_t memory_limit = 0;
+  unsigned debug = 0;
+};
+// user == nullptr: defaults overridden by CYCLEGC_* variables. Errors name the
+// variable/field, the value and the accepted form.
+absl::StatusOr<Config> LoadConfig(const cgc_config* user);
+
+// ---- trigger: lifecycle and allocation path ----------------------------------
+absl::Status TriggerInit(const Config& config);
+void TriggerShutdown();
+// Called by the runtime when a thread's batched young delta (allocations of
+// tracked objects minus their deallocations) reaches the batch size or at
+// detach. May run a collection (on the calling, attached thread).
+void OnYoungBatch(int64_t delta);
+// What the policy decided on, handed to Collect() for the event.
+struct TriggerFigures {
+  size_t young = 0;
+  size_t deferred_young = 0;
+  size_t estimate_now = 0;
+  size_t estimate_at_last = 0;
+};
+// Called by the collector at the end of a collection (world started again):
+// resets young, records the estimate after collection and the survivors.
+void TriggerOnCollectionDone(size_t survivors);
+// Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
+void TriggerFillStats(cgc_stats* out);
+
+// ---- collector ---------------------------------------------------------------
+absl::Status CollectorInit(const Config& config);
+// Final collection (reason SHUTDOWN), then finalize, clear and free every
+// remaining object; prints the census if enabled. World must not be stopped.
+void CollectorShutdown();
+// One full collection. Only one runs at a time: a second caller waits for the
+// running one to finish and returns 0. Returns the number of objects freed.
+size_t Collect(cgc_reason reason, const TriggerFigures& figures);
+// Called by the runtime when an object dies (refcount reached zero, before
+// type->destroy) and its gc bits say weakrefs exist or it is in the collector's
+// unreachable set: clears weakrefs, feeds the census.
+void NotifyObjectDeath(cgc_object* o);
+
+// ---- runtime -------------------------------------------------------------------
+// (stop_the_world.h, refcount.h, thread_state.h declare the rest)
+// Stops every attached thread at a safepoint (threads in blocking sections or
+// detached count as stopped). Returns the time it took all threads to park.
+// The caller must be attached; only the collector calls it, one at a time.
+uint64_t StopTheWorld();
+void StartTheWorld();
+// While stopped: drain merge queues and fold per-thread counts so that
+// TotalRefcount() is exact for every object.
+void MergeRefcountsWhileStopped();
+size_t TotalRefcount(const cgc_object* o);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_SEAMS_H_
