@@ -34,6 +34,14 @@ if [[ -f $out/.cyclegc-patched ]]; then
   echo "$out"
   exit 0
 fi
+# Several configures may run at once (parallel build trees): one fetches and
+# patches, the others wait and then find the finished tree.
+exec 9>"$cache_root/.lock"
+flock 9
+if [[ -f $out/.cyclegc-patched ]]; then
+  echo "$out"
+  exit 0
+fi
 
 dl="$cache_root/downloads"
 orig="$dl/${PKG}_${UPSTREAM_VERSION}.orig.tar.xz"
