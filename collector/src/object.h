@@ -1,0 +1,96 @@
+// The object header as the collector and runtime see it: gc bits, refcount
+// mode flags and accessors. Every access that can race with a mutator goes
+// through a relaxed atomic (plain moves on x86-64/arm64) so TSan sees no race.
+#ifndef CYCLEGC_COLLECTOR_OBJECT_H_
+#define CYCLEGC_COLLECTOR_OBJECT_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "cyclegc/cyclegc.h"
+
+namespace cyclegc::internal {
+
+// ob_gc_bits_: collector state. The runtime sets/clears kGcTracked (alloc,
+// track/untrack, death); the collector owns the others; kGcHasWeakrefs is set
+// by cgc_weakref_new on any thread. Updated with atomic RMW (set/clear below).
+enum GcBit : uint8_t {
+  kGcTracked = 1u << 0,      // visible to the collector
+  kGcFinalized = 1u << 1,    // finalize already ran (at most once)
+  kGcUnreachable = 1u << 2,  // in the current collection's unreachable set
+  kGcAlive = 1u << 3,        // marked reachable in the current collection
+  kGcHasWeakrefs = 1u << 4,  // at least one weakref was created to it
+  kGcCollecting = 1u << 5,   // collector scratch (e.g. on a work stack)
+  kGcDying = 1u << 7,        // refcount reached zero: being destroyed
+};
+inline constexpr uint8_t kGcReachable = kGcAlive;
+
+// ob_flags_: refcount mode, owned by the runtime.
+enum RefFlag : uint8_t {
+  // Counts live in per-thread arrays; ob_ref_local_ holds the array index and
+  // ob_tid_ is 0 (no owner). Merged while the world is stopped and at exit.
+  kRefPerThread = 1u << 0,
+  // The object sits in some thread's merge queue (the queue holds one count).
+  kRefInMergeQueue = 1u << 1,
+};
+
+inline uint8_t GcBits(const cgc_object* o) {
+  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(o->ob_gc_bits_))
+      .load(std::memory_order_relaxed);
+}
+inline bool HasGcBits(const cgc_object* o, uint8_t mask) {
+  return (GcBits(o) & mask) != 0;
+}
+inline void SetGcBits(cgc_object* o, uint8_t mask) {
+  std::atomic_ref<uint8_t>(o->ob_gc_bits_)
+      .fetch_or(mask, std::memory_order_relaxed);
+}
+inline void ClearGcBits(cgc_object* o, uint8_t mask) {
+  std::atomic_ref<uint8_t>(o->ob_gc_bits_)
+      .fetch_and(static_cast<uint8_t>(~mask), std::memory_order_relaxed);
+}
+inline bool IsTracked(const cgc_object* o) { return HasGcBits(o, kGcTracked); }
+
+inline uint8_t RefFlags(const cgc_object* o) {
+  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(o->ob_flags_))
+      .load(std::memory_order_relaxed);
+}
+inline bool HasRefFlags(const cgc_object* o, uint8_t mask) {
+  return (RefFlags(o) & mask) != 0;
+}
+inline void SetRefFlags(cgc_object* o, uint8_t mask) {
+  std::atomic_ref<uint8_t>(o->ob_flags_)
+      .fetch_or(mask, std::memory_order_relaxed);
+}
+inline void ClearRefFlags(cgc_object* o, uint8_t mask) {
+  std::atomic_ref<uint8_t>(o->ob_flags_)
+      .fetch_and(static_cast<uint8_t>(~mask), std::memory_order_relaxed);
+}
+
+inline const cgc_type* TypeOf(const cgc_object* o) {
+  return std::atomic_ref<const cgc_type*>(
+             const_cast<const cgc_type*&>(o->ob_type_))
+      .load(std::memory_order_relaxed);
+}
+inline void SetType(cgc_object* o, const cgc_type* t) {
+  std::atomic_ref<const cgc_type*>(o->ob_type_)
+      .store(t, std::memory_order_relaxed);
+}
+inline const char* TypeName(const cgc_object* o) {
+  const cgc_type* t = TypeOf(o);
+  return t != nullptr && t->name != nullptr ? t->name : "<unnamed type>";
+}
+
+// A heap block holds a live object iff its ob_type_ is non-NULL (the runtime
+// clears it right before freeing; mimalloc only overwrites word 0).
+inline bool IsLiveBlock(const void* block) {
+  return TypeOf(static_cast<const cgc_object*>(block)) != nullptr;
+}
+
+// Collector scratch word (gc_refs during a collection). Not used by the
+// runtime.
+inline uintptr_t& GcScratch(cgc_object* o) { return o->ob_gc_; }
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_OBJECT_H_

@@ -1,0 +1,51 @@
+// Biased reference counting (PEP 703) and per-thread counts: the slow paths
+// behind the inline fast paths of cyclegc/internal/refcount_inl.h.
+//
+// Encoding: ob_ref_local_ is the owner's count (owner = ob_tid_, a thread
+// pointer). ob_ref_shared_ = (count << kSharedShift) | state. The shared count
+// may go negative while the object is unmerged; when a non-owner decref would
+// take it below zero, the object is queued to its owner instead (the queue
+// holds that count) and the owner merges it at a safepoint. Merged objects have
+// ob_tid_ == 0 and live on the shared count alone.
+#ifndef CYCLEGC_COLLECTOR_REFCOUNT_H_
+#define CYCLEGC_COLLECTOR_REFCOUNT_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cyclegc/cyclegc.h"
+
+namespace cyclegc::internal {
+
+struct ThreadState;
+
+inline constexpr int kSharedShift = CGC_REF_SHARED_SHIFT_;
+inline constexpr intptr_t kSharedStateMask = (intptr_t{1} << kSharedShift) - 1;
+inline constexpr intptr_t kSharedQueued = 2;
+inline constexpr intptr_t kSharedMerged = 3;
+
+// Thread identity used for ob_tid_: the thread pointer (no TLS call).
+inline uintptr_t CurrentThreadId() { return cgc_thread_id_(); }
+
+// Exact total count while the world is stopped after MergeRefcountsWhileStopped
+// (declared in seams.h); otherwise a racy estimate for diagnostics.
+size_t TotalRefcount(const cgc_object* o);
+
+// Merges local + shared + extra into the shared count, clears the owner and
+// returns the merged count. Used by queue drains and at owner exit.
+intptr_t ExplicitMerge(cgc_object* o, intptr_t extra);
+
+// Drains `ts`'s merge queue on its own (running, attached) thread: merges each
+// object and destroys those that reach zero.
+void DrainMergeQueue(ThreadState* ts);
+
+// Per-thread counts: add this thread's counts into the objects' shared counts
+// and zero them (thread exit; the world is running, atomic adds).
+void FoldPerThreadCounts(ThreadState* ts);
+
+// Releases the per-thread index of a dying per-thread-counted object.
+void ReleasePerThreadIndex(cgc_object* o);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_REFCOUNT_H_

@@ -1,0 +1,30 @@
+// The registry of attached threads. Attach/detach take it exclusively; merge
+// queue pushes take it shared; StopTheWorld holds it exclusively for the whole
+// stop, so while stopped the stopper may iterate it without locking.
+#ifndef CYCLEGC_COLLECTOR_REGISTRY_H_
+#define CYCLEGC_COLLECTOR_REGISTRY_H_
+
+#include <cstdint>
+
+#include "absl/functional/function_ref.h"
+#include "absl/synchronization/mutex.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+
+absl::Mutex& RegistryMutex();
+
+// Requires RegistryMutex() held (either mode) or the world stopped by the
+// caller.
+void ForEachThread(absl::FunctionRef<void(ThreadState&)> fn);
+// Registered thread with this thread id, or nullptr. Same requirement.
+ThreadState* FindThread(uintptr_t tid);
+size_t ThreadCount();
+
+// Require RegistryMutex() held exclusively.
+void RegistryAdd(ThreadState* ts);
+void RegistryRemove(ThreadState* ts);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_REGISTRY_H_

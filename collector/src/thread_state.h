@@ -1,0 +1,63 @@
+// Per-thread runtime state of an attached thread: its heaps, merge queue,
+// batched young delta, per-thread refcounts and dealloc (trashcan) state.
+#ifndef CYCLEGC_COLLECTOR_THREAD_STATE_H_
+#define CYCLEGC_COLLECTOR_THREAD_STATE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "alloc_hooks/alloc_hooks.h"
+#include "cyclegc/cyclegc.h"
+
+namespace cyclegc::internal {
+
+// Thread status for stop-the-world. Anything but kRunning counts as stopped.
+enum class ThreadStatus : int {
+  kRunning = 0,   // may touch objects; must reach a safepoint when asked
+  kParked = 1,    // waiting in a safepoint for the world to restart
+  kBlocking = 2,  // inside cgc_blocking_begin/end, or detaching
+};
+
+// Young delta batch: OnYoungBatch() runs when |delta| reaches this.
+inline constexpr int64_t kYoungBatch = 256;
+
+struct ThreadState {
+  uintptr_t tid = 0;  // thread pointer (== ob_tid_ of its objects)
+  alloc::ThreadHeaps* heaps = nullptr;  // from alloc::AttachThread
+  std::atomic<ThreadStatus> status{ThreadStatus::kRunning};
+
+  // Merge queue: objects other threads found at shared count zero. Pushed under
+  // the registry reader lock + queue_mu; drained by the owner at safepoints and
+  // by the stopper while stopped.
+  absl::Mutex queue_mu;
+  std::vector<cgc_object*> merge_queue ABSL_GUARDED_BY(queue_mu);
+  std::atomic<bool> merge_pending{false};  // mirrors !merge_queue.empty()
+
+  // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
+  int64_t young_delta = 0;
+
+  // Per-thread refcounts, indexed by the object's per-thread index; written
+  // only by this thread (relaxed atomics so racy diagnostics reads are benign).
+  std::vector<int64_t> ptr_counts;
+
+  // Trashcan: nesting depth of Dealloc and objects deferred past the limit,
+  // linked through ob_tid_ (dead objects have no owner).
+  int dealloc_depth = 0;
+  cgc_object* dealloc_later = nullptr;
+};
+
+// The calling thread's state, or nullptr if it is not attached. Initial-exec
+// TLS: one load relative to the thread pointer.
+ThreadState* CurrentThread();
+
+// Young-count bookkeeping off the refcount fast path.
+void AddYoung(ThreadState* ts, int64_t n);
+// Reports the batched delta now (detach).
+void FlushYoung(ThreadState* ts);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_THREAD_STATE_H_
