@@ -76,6 +76,16 @@ void StartTheWorld();
 void MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
 
+// Weak references (requested by the collector for cgc_weakref_get):
+// Called by cgc_weakref_new (world running, caller holds a reference) before
+// the weakref is published: from then on the object's death must be decided
+// atomically on its shared count (as CPython's _Py_REF_MAYBE_WEAKREF does), so
+// that TryIncref cannot race with it.
+void SetMaybeWeakref(cgc_object* o);
+// A new strong reference to `o` unless its count already reached zero (it is
+// dying: must not be resurrected). Any attached thread, world running.
+bool TryIncref(cgc_object* o);
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_SEAMS_H_
