@@ -8,7 +8,8 @@
 //  - FullPageBytes() may be called from any thread at any time, without
 //    stopping the world.
 //  - VisitGcBlocks() requires that no attached thread is allocating or freeing
-//    GC blocks (the world is stopped) and that no thread is attaching/detaching.
+//    GC blocks (the world is stopped) and that no thread is
+//    attaching/detaching.
 #ifndef CYCLEGC_ALLOC_HOOKS_ALLOC_HOOKS_H_
 #define CYCLEGC_ALLOC_HOOKS_ALLOC_HOOKS_H_
 
@@ -34,6 +35,19 @@ absl::StatusOr<ThreadHeaps*> AttachThread();
 // threads may later reclaim the pages) and its full-page bytes are folded into
 // the exited-threads total so nothing is lost or counted twice.
 void DetachThread(ThreadHeaps* heaps);
+
+// Called in a fork() child for every ThreadHeaps whose thread did not survive
+// the fork (only the forking thread does). Its pages are handed to the
+// abandoned list as if the thread had detached: its GC blocks stay walkable,
+// its bytes stay counted, and the slot becomes free. Single-threaded child
+// only.
+void OrphanThreadAfterFork(ThreadHeaps* heaps);
+
+// Releases everything alloc_hooks owns (registry slots, cached memory) so leak
+// checkers see nothing after cgc_shutdown. Every other thread must have
+// detached; the calling thread is detached if it is still attached. Init() may
+// be called again afterwards.
+void Shutdown();
 
 // Zeroed GC block of `size` bytes from the calling thread's GC heap.
 // nullptr on out-of-memory.
