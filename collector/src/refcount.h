@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
 
 namespace cyclegc::internal {
@@ -21,6 +22,8 @@ struct ThreadState;
 
 inline constexpr int kSharedShift = CGC_REF_SHARED_SHIFT_;
 inline constexpr intptr_t kSharedStateMask = (intptr_t{1} << kSharedShift) - 1;
+inline constexpr intptr_t kSharedMaybeWeakref =
+    1;  // see SetMaybeWeakref (seams.h)
 inline constexpr intptr_t kSharedQueued = 2;
 inline constexpr intptr_t kSharedMerged = 3;
 
@@ -43,8 +46,23 @@ void DrainMergeQueue(ThreadState* ts);
 // and zero them (thread exit; the world is running, atomic adds).
 void FoldPerThreadCounts(ThreadState* ts);
 
-// Releases the per-thread index of a dying per-thread-counted object.
+// Releases the per-thread index of a dying per-thread-counted object (reused
+// after the next stopped merge, once no thread can hold a count for it).
 void ReleasePerThreadIndex(cgc_object* o);
+
+// Adds `delta` to the calling thread's count of a per-thread-counted object.
+// False if the thread is not attached (the caller then uses the shared count).
+bool AddPerThreadCount(cgc_object* o, int64_t delta);
+// Sum of every attached thread's count of `o` (exact while stopped).
+int64_t SumPerThreadCounts(const cgc_object* o);
+// While stopped: fold every thread's counts into the shared counts; objects
+// whose total is zero return to plain counting and are released on restart.
+void MergePerThreadCountsWhileStopped();
+// cgc_shutdown: forget every index.
+void ResetPerThreadIndices();
+// fork(): the lock the prepare handler holds, and the child's reset.
+absl::Mutex& PerThreadIndexMutex();
+void ReinitPerThreadIndexAfterFork();
 
 }  // namespace cyclegc::internal
 

@@ -25,6 +25,9 @@ size_t ThreadCount();
 void RegistryAdd(ThreadState* ts);
 void RegistryRemove(ThreadState* ts);
 
+// fork() child: a fresh registry lock (parent threads may have waited on it).
+void ReinitRegistryAfterFork();
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_REGISTRY_H_

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -34,29 +35,51 @@ struct ThreadState {
   // by the stopper while stopped.
   absl::Mutex queue_mu;
   std::vector<cgc_object*> merge_queue ABSL_GUARDED_BY(queue_mu);
+  // Set when the thread detaches: pushers then merge at once themselves.
+  bool queue_closed ABSL_GUARDED_BY(queue_mu) = false;
   std::atomic<bool> merge_pending{false};  // mirrors !merge_queue.empty()
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
 
-  // Per-thread refcounts, indexed by the object's per-thread index; written
-  // only by this thread (relaxed atomics so racy diagnostics reads are benign).
-  std::vector<int64_t> ptr_counts;
+  // Per-thread refcounts, indexed by the object's per-thread index. Entries are
+  // written only by this thread (relaxed atomics, plain moves); the array is
+  // replaced (grown) under queue_mu so diagnostic readers can lock it; the
+  // stopper reads it while the thread is stopped.
+  std::unique_ptr<std::atomic<int64_t>[]> ptr_counts;
+  size_t ptr_capacity = 0;
 
   // Trashcan: nesting depth of Dealloc and objects deferred past the limit,
   // linked through ob_tid_ (dead objects have no owner).
   int dealloc_depth = 0;
   cgc_object* dealloc_later = nullptr;
+
+  // Set by cgc_shutdown for threads still attached elsewhere.
+  std::atomic<bool> abandoned{false};
 };
 
 // The calling thread's state, or nullptr if it is not attached. Initial-exec
 // TLS: one load relative to the thread pointer.
 ThreadState* CurrentThread();
 
+// Attach/detach the calling thread (cgc_thread_attach/detach and the exit
+// hook). Attach fails (changing nothing) if already attached.
+int AttachCurrentThread();
+int DetachCurrentThread();
+
+// cgc_shutdown: threads still attached elsewhere lose their state; they see
+// themselves as detached from then on and free it on their next detach/exit.
+void AbandonOtherThreads();
+
 // Young-count bookkeeping off the refcount fast path.
 void AddYoung(ThreadState* ts, int64_t n);
 // Reports the batched delta now (detach).
 void FlushYoung(ThreadState* ts);
+
+// Enters/leaves a section where the thread counts as stopped (blocking calls,
+// detaching). Leaving waits while the world is stopped.
+void EnterBlocking(ThreadState* ts);
+void LeaveBlocking(ThreadState* ts);
 
 }  // namespace cyclegc::internal
 

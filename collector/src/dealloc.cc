@@ -1,0 +1,87 @@
+// The death of an object: finalize (once), weakref/census notice, clear,
+// destroy, free. Recursion through clear/destroy is bounded like CPython's
+// trashcan: past kMaxDeallocDepth nested deaths, objects wait on a per-thread
+// list (linked through ob_tid_) that the outermost Dealloc drains.
+#include "dealloc.h"
+
+#include <atomic>
+
+#include "alloc_hooks/alloc_hooks.h"
+#include "object.h"
+#include "refcount.h"
+#include "seams.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+// Runs the finalizer with the object temporarily alive (one owner count on
+// this thread). Returns true if it was resurrected.
+bool RunFinalizer(cgc_object* o, const cgc_type* type) {
+  SetGcBits(o, kGcFinalized);
+  std::atomic_ref<uintptr_t>(o->ob_tid_)
+      .store(CurrentThreadId(), std::memory_order_relaxed);
+  std::atomic_ref<uint32_t>(o->ob_ref_local_)
+      .store(1, std::memory_order_relaxed);
+  std::atomic_ref<intptr_t>(o->ob_ref_shared_)
+      .store(0, std::memory_order_relaxed);
+  ClearGcBits(o, kGcDying);
+  type->finalize(o);
+  // Our count: if it was the last one the object comes back here (finalized).
+  const bool resurrected = TotalRefcount(o) > 1;
+  if (resurrected && type->traverse != nullptr) cgc_track(o);
+  cgc_decref(o);
+  return resurrected;
+}
+
+void DeallocNow(cgc_object* o) {
+  const cgc_type* type = TypeOf(o);
+  if (type->finalize != nullptr && !HasGcBits(o, kGcFinalized)) {
+    RunFinalizer(o, type);  // its decref re-enters Dealloc unless resurrected
+    return;
+  }
+  if (HasGcBits(o, kGcHasWeakrefs | kGcUnreachable)) NotifyObjectDeath(o);
+  if (type->clear != nullptr) type->clear(o);
+  if (type->destroy != nullptr) type->destroy(o);
+  ReleasePerThreadIndex(o);
+  SetType(o, nullptr);
+  alloc::GcFree(o);
+}
+
+}  // namespace
+
+void Dealloc(cgc_object* o) {
+  ThreadState* ts = CurrentThread();
+  // Not visible to the collector from here on; a tracked death is a young -1.
+  const uint8_t old = std::atomic_ref<uint8_t>(o->ob_gc_bits_)
+                          .fetch_or(kGcDying, std::memory_order_relaxed);
+  if ((old & kGcTracked) != 0) {
+    ClearGcBits(o, kGcTracked);
+    AddYoung(ts, -1);
+  }
+  if (ts == nullptr) {  // unattached thread: no trashcan state
+    DeallocNow(o);
+    return;
+  }
+  if (ts->dealloc_depth >= kMaxDeallocDepth) {
+    std::atomic_ref<uintptr_t>(o->ob_tid_)
+        .store(reinterpret_cast<uintptr_t>(ts->dealloc_later),
+               std::memory_order_relaxed);
+    ts->dealloc_later = o;
+    return;
+  }
+  ++ts->dealloc_depth;
+  DeallocNow(o);
+  if (ts->dealloc_depth == 1) {
+    while (ts->dealloc_later != nullptr) {
+      cgc_object* next = ts->dealloc_later;
+      ts->dealloc_later = reinterpret_cast<cgc_object*>(
+          std::atomic_ref<uintptr_t>(next->ob_tid_)
+              .load(std::memory_order_relaxed));
+      DeallocNow(next);
+    }
+  }
+  --ts->dealloc_depth;
+}
+
+}  // namespace cyclegc::internal

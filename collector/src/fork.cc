@@ -1,0 +1,108 @@
+// fork(): the prepare handler takes the runtime's locks (so no registry, queue
+// or index table is mid-update in the child); the parent releases them; the
+// child rebuilds its locks, keeps only the forking thread, orphans the heaps of
+// the threads that do not exist there (their objects stay valid and
+// collectable) and hands their queued objects to the surviving thread.
+#include <pthread.h>
+
+#include <atomic>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "alloc_hooks/alloc_hooks.h"
+#include "dealloc.h"
+#include "lifecycle.h"
+#include "object.h"
+#include "refcount.h"
+#include "registry.h"
+#include "stop_the_world.h"
+#include "stop_the_world_internal.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+
+// thread_state.cc: the calling thread's state even if abandoned.
+ThreadState* RawCurrentThreadForFork();
+
+namespace {
+
+std::vector<ThreadState*>* g_locked_queues = nullptr;
+
+void PrepareFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  ThreadState* self = CurrentThread();
+  // Count as stopped: a collector mid-stop holds the registry lock.
+  if (self != nullptr) EnterBlocking(self);
+  RegistryMutex().Lock();
+  StopTheWorldMutex().Lock();
+  PerThreadIndexMutex().Lock();
+  g_locked_queues = new std::vector<ThreadState*>();
+  ForEachThread([](ThreadState& ts) {
+    ts.queue_mu.Lock();
+    g_locked_queues->push_back(&ts);
+  });
+}
+
+void ParentAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  for (ThreadState* ts : *g_locked_queues) ts->queue_mu.Unlock();
+  delete g_locked_queues;
+  g_locked_queues = nullptr;
+  PerThreadIndexMutex().Unlock();
+  StopTheWorldMutex().Unlock();
+  RegistryMutex().Unlock();
+  if (ThreadState* self = CurrentThread(); self != nullptr) LeaveBlocking(self);
+}
+
+void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // Parent threads may have been queued on these locks: start from new ones.
+  for (ThreadState* ts : *g_locked_queues) new (&ts->queue_mu) absl::Mutex();
+  delete g_locked_queues;
+  g_locked_queues = nullptr;
+  ReinitPerThreadIndexAfterFork();
+  ReinitStopTheWorldAfterFork();
+  ReinitRegistryAfterFork();
+
+  ThreadState* self = CurrentThread();
+  std::vector<ThreadState*> gone;
+  ForEachThread([&](ThreadState& ts) {
+    if (&ts != self) gone.push_back(&ts);
+  });
+  std::vector<cgc_object*> orphans;
+  for (ThreadState* ts : gone) {
+    RegistryRemove(ts);
+    alloc::OrphanThreadAfterFork(ts->heaps);
+    FoldPerThreadCounts(ts);
+    {
+      absl::MutexLock lock(&ts->queue_mu);
+      orphans.insert(orphans.end(), ts->merge_queue.begin(),
+                     ts->merge_queue.end());
+    }
+    delete ts;
+  }
+  uint32_t pending = 0;
+  if (self != nullptr) {
+    absl::MutexLock lock(&self->queue_mu);
+    self->merge_queue.insert(self->merge_queue.end(), orphans.begin(),
+                             orphans.end());
+    self->merge_pending.store(!self->merge_queue.empty());
+    pending = self->merge_queue.empty() ? 0 : kPendingMergeUnit;
+    self->status.store(ThreadStatus::kRunning);
+  } else {
+    for (cgc_object* o : orphans) {
+      ClearRefFlags(o, kRefInMergeQueue);
+      if (ExplicitMerge(o, -1) == 0) Dealloc(o);
+    }
+  }
+  g_safepoint_word.store(pending);
+}
+
+}  // namespace
+
+void InstallForkHandlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    pthread_atfork(PrepareFork, ParentAfterFork, ChildAfterFork);
+  });
+}
+
+}  // namespace cyclegc::internal

@@ -1,0 +1,95 @@
+// Object allocation, tracking, and the runtime's plain memory.
+#include <atomic>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "alloc_hooks/alloc_hooks.h"
+#include "last_error.h"
+#include "object.h"
+#include "refcount.h"
+#include "thread_state.h"
+
+namespace ci = cyclegc::internal;
+
+extern "C" {
+
+CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
+  if (type == nullptr) {
+    ci::SetLastError(CGC_EINVAL, "cgc_alloc: type is NULL");
+    return nullptr;
+  }
+  if (size < sizeof(cgc_object)) {
+    ci::SetLastError(
+        CGC_EINVAL,
+        absl::StrFormat("cgc_alloc: size %u of type '%s' is smaller than the "
+                        "%u-byte cgc_object header",
+                        size, type->name ? type->name : "<unnamed type>",
+                        sizeof(cgc_object)));
+    return nullptr;
+  }
+  ci::ThreadState* ts = ci::CurrentThread();
+  if (ts == nullptr) {
+    ci::SetLastError(
+        CGC_ESTATE,
+        "cgc_alloc: calling thread is not attached (call cgc_thread_attach)");
+    return nullptr;
+  }
+  // Allocation is the runtime's regular slow-ish path: serve the owner's merge
+  // queue here too, for threads that rarely poll cgc_safepoint.
+  if (ts->merge_pending.load(std::memory_order_relaxed))
+    ci::DrainMergeQueue(ts);
+  auto* o = static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
+  if (o == nullptr) {
+    ci::SetLastError(
+        CGC_ENOMEM,
+        absl::StrFormat("cgc_alloc: out of memory allocating %u bytes "
+                        "for type '%s'",
+                        size, type->name ? type->name : "?"));
+    return nullptr;
+  }
+  o->ob_tid_ = ts->tid;
+  o->ob_ref_local_ = 1;
+  o->ob_gc_bits_ = ci::kGcTracked;
+  ci::SetType(o, type);
+  ci::AddYoung(ts, 1);
+  return o;
+}
+
+CGC_API void cgc_track(cgc_object* o) {
+  const uint8_t old = std::atomic_ref<uint8_t>(o->ob_gc_bits_)
+                          .fetch_or(ci::kGcTracked, std::memory_order_relaxed);
+  if ((old & ci::kGcTracked) == 0) ci::AddYoung(ci::CurrentThread(), 1);
+}
+
+CGC_API void cgc_untrack(cgc_object* o) {
+  const uint8_t old = std::atomic_ref<uint8_t>(o->ob_gc_bits_)
+                          .fetch_and(static_cast<uint8_t>(~ci::kGcTracked),
+                                     std::memory_order_relaxed);
+  if ((old & ci::kGcTracked) != 0) ci::AddYoung(ci::CurrentThread(), -1);
+}
+
+CGC_API int cgc_is_tracked(const cgc_object* o) {
+  return ci::IsTracked(o) ? 1 : 0;
+}
+
+CGC_API void* cgc_malloc(size_t n) {
+  ci::ThreadState* ts = ci::CurrentThread();
+  if (ts == nullptr) {
+    ci::SetLastError(
+        CGC_ESTATE,
+        "cgc_malloc: calling thread is not attached (call cgc_thread_attach)");
+    return nullptr;
+  }
+  void* p = cyclegc::alloc::Malloc(ts->heaps, n);
+  if (p == nullptr) {
+    ci::SetLastError(
+        CGC_ENOMEM, absl::StrFormat("cgc_malloc: out of memory (%u bytes)", n));
+  }
+  return p;
+}
+
+CGC_API void cgc_free(void* p) {
+  if (p != nullptr) cyclegc::alloc::Free(p);
+}
+
+}  // extern "C"

@@ -1,0 +1,250 @@
+// Biased reference counting slow paths (PEP 703 shape): shared-count updates
+// by non-owners, the owner's merge at local zero, merge queues.
+#include "refcount.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "dealloc.h"
+#include "object.h"
+#include "registry.h"
+#include "seams.h"
+#include "stop_the_world.h"
+#include "stop_the_world_internal.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+std::atomic_ref<intptr_t> Shared(cgc_object* o) {
+  return std::atomic_ref<intptr_t>(o->ob_ref_shared_);
+}
+std::atomic_ref<uint32_t> Local(cgc_object* o) {
+  return std::atomic_ref<uint32_t>(o->ob_ref_local_);
+}
+std::atomic_ref<uintptr_t> Tid(cgc_object* o) {
+  return std::atomic_ref<uintptr_t>(o->ob_tid_);
+}
+
+[[noreturn]] void DieUnderflow(const cgc_object* o) {
+  std::fprintf(stderr, "cyclegc: decref below zero on object %p of type '%s'\n",
+               static_cast<const void*>(o), TypeName(o));
+  std::abort();
+}
+
+// Destroys `o` now, or (on the thread that has the world stopped) once the
+// world runs again.
+void Release(cgc_object* o) {
+  if (CallerIsStopper()) {
+    Tid(o).store(0, std::memory_order_relaxed);
+    Local(o).store(0, std::memory_order_relaxed);
+    Shared(o).store((intptr_t{1} << kSharedShift) | kSharedMerged,
+                    std::memory_order_relaxed);
+    KeepForReleaseAfterStart(o);
+  } else {
+    Dealloc(o);
+  }
+}
+
+// A non-owner found the shared count at zero: hand the object (and the count
+// the queue now holds) to its owner, or merge at once if the owner is gone.
+void QueueForMerge(cgc_object* o) {
+  const uintptr_t owner = Tid(o).load(std::memory_order_relaxed);
+  if (!CallerIsStopper()) {  // the stopper holds the registry lock already
+    absl::ReaderMutexLock registry_lock(&RegistryMutex());
+    ThreadState* ts = FindThread(owner);
+    if (ts != nullptr) {
+      absl::MutexLock lock(&ts->queue_mu);
+      if (!ts->queue_closed) {
+        SetRefFlags(o, kRefInMergeQueue);
+        ts->merge_queue.push_back(o);
+        if (!ts->merge_pending.exchange(true, std::memory_order_release)) {
+          g_safepoint_word.fetch_add(kPendingMergeUnit,
+                                     std::memory_order_release);
+        }
+        return;
+      }
+    }
+  }
+  if (ExplicitMerge(o, -1) == 0) Release(o);
+}
+
+}  // namespace
+
+intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
+  intptr_t shared = Shared(o).load(std::memory_order_relaxed);
+  intptr_t count;
+  intptr_t merged;
+  do {
+    count = (shared >> kSharedShift) +
+            Local(o).load(std::memory_order_relaxed) + extra;
+    merged = (count << kSharedShift) | kSharedMerged;
+  } while (!Shared(o).compare_exchange_weak(shared, merged,
+                                            std::memory_order_acq_rel));
+  Local(o).store(0, std::memory_order_relaxed);
+  Tid(o).store(0, std::memory_order_relaxed);
+  return count;
+}
+
+void DrainMergeQueue(ThreadState* ts) {
+  std::vector<cgc_object*> queue;
+  {
+    absl::MutexLock lock(&ts->queue_mu);
+    queue.swap(ts->merge_queue);
+    if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
+      g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
+    }
+  }
+  for (cgc_object* o : queue) {
+    ClearRefFlags(o, kRefInMergeQueue);
+    if (ExplicitMerge(o, -1) == 0) Release(o);
+  }
+}
+
+void MergeRefcountsWhileStopped() {
+  ForEachThread([](ThreadState& ts) {
+    std::vector<cgc_object*> queue;
+    {
+      absl::MutexLock lock(&ts.queue_mu);
+      queue.swap(ts.merge_queue);
+      if (ts.merge_pending.exchange(false, std::memory_order_acq_rel)) {
+        g_safepoint_word.fetch_sub(kPendingMergeUnit,
+                                   std::memory_order_release);
+      }
+    }
+    for (cgc_object* o : queue) {
+      ClearRefFlags(o, kRefInMergeQueue);
+      if (ExplicitMerge(o, -1) == 0) Release(o);
+    }
+  });
+  MergePerThreadCountsWhileStopped();
+}
+
+void SetMaybeWeakref(cgc_object* o) {
+  intptr_t shared = Shared(o).load(std::memory_order_relaxed);
+  do {
+    // Queued, merged or already flagged: deaths are decided by CAS already.
+    if ((shared & kSharedStateMask) != 0) return;
+  } while (!Shared(o).compare_exchange_weak(
+      shared, shared | kSharedMaybeWeakref, std::memory_order_acq_rel));
+}
+
+bool TryIncref(cgc_object* o) {
+  if (HasGcBits(o, kGcDying)) return false;
+  if (HasRefFlags(o, kRefPerThread)) return AddPerThreadCount(o, 1);
+  if (Tid(o).load(std::memory_order_relaxed) == CurrentThreadId()) {
+    const uint32_t local = Local(o).load(std::memory_order_relaxed);
+    if (local == 0) return false;
+    Local(o).store(local + 1, std::memory_order_relaxed);
+    return true;
+  }
+  intptr_t shared = Shared(o).load(std::memory_order_relaxed);
+  for (;;) {
+    // Zero and merged (or never flagged for weakrefs): it is dying.
+    if (shared == 0 || shared == kSharedMerged) return false;
+    if (Shared(o).compare_exchange_weak(shared,
+                                        shared + (intptr_t{1} << kSharedShift),
+                                        std::memory_order_acq_rel)) {
+      return true;
+    }
+  }
+}
+
+size_t TotalRefcount(const cgc_object* co) {
+  cgc_object* o = const_cast<cgc_object*>(co);
+  const uint8_t flags = RefFlags(o);
+  intptr_t total = Shared(o).load(std::memory_order_acquire) >> kSharedShift;
+  if ((flags & kRefPerThread) != 0) {
+    total += SumPerThreadCounts(o);
+  } else {
+    if (Tid(o).load(std::memory_order_relaxed) != 0) {
+      total += Local(o).load(std::memory_order_relaxed);
+    }
+    if ((flags & kRefInMergeQueue) != 0) total -= 1;
+  }
+  return total < 0 ? 0 : static_cast<size_t>(total);
+}
+
+}  // namespace cyclegc::internal
+
+using cyclegc::internal::kSharedMerged;
+using cyclegc::internal::kSharedShift;
+using cyclegc::internal::kSharedStateMask;
+
+extern "C" {
+
+CGC_API uintptr_t cgc_thread_id_slow_(void) {
+  static thread_local char anchor;
+  return reinterpret_cast<uintptr_t>(&anchor);
+}
+
+CGC_API void cgc_decref_underflow_(cgc_object* o) {
+  cyclegc::internal::DieUnderflow(o);
+}
+
+CGC_API void cgc_incref_shared_(cgc_object* o) {
+  namespace ci = cyclegc::internal;
+  if (ci::HasRefFlags(o, ci::kRefPerThread) && ci::AddPerThreadCount(o, 1))
+    return;
+  ci::Shared(o).fetch_add(intptr_t{1} << kSharedShift,
+                          std::memory_order_relaxed);
+}
+
+CGC_API void cgc_decref_shared_(cgc_object* o) {
+  namespace ci = cyclegc::internal;
+  if (ci::HasRefFlags(o, ci::kRefPerThread)) {
+    // Zero is only detected when counts merge (a stopped world).
+    if (!ci::AddPerThreadCount(o, -1)) {
+      ci::Shared(o).fetch_sub(intptr_t{1} << kSharedShift,
+                              std::memory_order_release);
+    }
+    return;
+  }
+  intptr_t shared = ci::Shared(o).load(std::memory_order_relaxed);
+  intptr_t desired;
+  bool queue;
+  do {
+    // Unmerged and at zero: the owner still holds local counts, or the total
+    // reached zero; only the owner can tell, so queue it (keeping this count).
+    queue = shared == 0 || shared == ci::kSharedMaybeWeakref;
+    desired =
+        queue ? ci::kSharedQueued : shared - (intptr_t{1} << kSharedShift);
+#ifndef NDEBUG
+    if ((shared & kSharedStateMask) == kSharedMerged &&
+        desired < kSharedMerged) {
+      ci::DieUnderflow(o);
+    }
+#endif
+  } while (!ci::Shared(o).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel));
+  if (queue) {
+    ci::QueueForMerge(o);
+  } else if (desired == kSharedMerged) {
+    ci::Release(o);
+  }
+}
+
+CGC_API void cgc_merge_zero_local_(cgc_object* o) {
+  namespace ci = cyclegc::internal;
+  intptr_t shared = ci::Shared(o).load(std::memory_order_acquire);
+  if (shared == 0) {  // no other thread ever counted it
+    ci::Release(o);
+    return;
+  }
+  ci::Tid(o).store(0, std::memory_order_relaxed);
+  intptr_t desired;
+  do {
+    desired = (shared & ~kSharedStateMask) | kSharedMerged;
+  } while (!ci::Shared(o).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel));
+  if (desired == kSharedMerged) ci::Release(o);
+}
+
+CGC_API size_t cgc_refcount(const cgc_object* o) {
+  return o == nullptr ? 0 : cyclegc::internal::TotalRefcount(o);
+}
+
+}  // extern "C"

@@ -1,0 +1,196 @@
+// Stop-the-world: the stopper holds the registry lock for the whole stop (so no
+// thread attaches or detaches), raises the stop bit every safepoint polls, and
+// waits until no other registered thread is kRunning. Running threads park in
+// SafepointSlow(); threads leaving a blocking section while stopped wait.
+//
+// Dekker handshake: a thread stores its status then loads the stop bit; the
+// stopper stores the stop bit then loads statuses (both seq_cst), so either the
+// stopper sees the thread running (and waits for it) or the thread sees the
+// stop (and parks).
+#include "stop_the_world.h"
+
+#include <new>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "refcount.h"
+#include "registry.h"
+#include "seams.h"
+#include "stop_the_world_internal.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+
+std::atomic<uint32_t> g_safepoint_word{0};
+
+namespace {
+
+absl::Mutex g_stw_mu(absl::kConstInit);
+// The stopper waits on this for threads to park; parked threads on g_restart.
+absl::CondVar g_parked_cv;
+absl::CondVar g_restart_cv;
+bool g_stop_requested ABSL_GUARDED_BY(g_stw_mu) = false;
+std::atomic<uintptr_t> g_stopper_tid{0};
+std::atomic<uint64_t> g_last_tts_ns{0};
+// Objects whose merged count was zero while stopped; released on restart.
+std::vector<cgc_object*>* g_release_after_start = nullptr;
+
+bool AllOthersStopped(uintptr_t self) {
+  bool all = true;
+  ForEachThread([&](ThreadState& ts) {
+    if (ts.tid != self &&
+        ts.status.load(std::memory_order_seq_cst) == ThreadStatus::kRunning) {
+      all = false;
+    }
+  });
+  return all;
+}
+
+void NotifyStopper() {
+  absl::MutexLock lock(&g_stw_mu);
+  g_parked_cv.SignalAll();
+}
+
+}  // namespace
+
+bool WorldStopped() {
+  return g_stopper_tid.load(std::memory_order_acquire) != 0;
+}
+
+bool CallerIsStopper() {
+  return g_stopper_tid.load(std::memory_order_relaxed) == CurrentThreadId();
+}
+
+uint64_t LastTimeToSafepointNs() {
+  return g_last_tts_ns.load(std::memory_order_relaxed);
+}
+
+void KeepForReleaseAfterStart(cgc_object* o) {
+  if (g_release_after_start == nullptr) {
+    g_release_after_start = new std::vector<cgc_object*>();
+  }
+  g_release_after_start->push_back(o);
+}
+
+uint64_t StopTheWorld() {
+  ThreadState* self = CurrentThread();
+  const uintptr_t self_tid = CurrentThreadId();
+  // Count as stopped while waiting for the registry lock: another stop or an
+  // attach/detach may hold it.
+  if (self != nullptr) EnterBlocking(self);
+  RegistryMutex().Lock();
+  if (self != nullptr) self->status.store(ThreadStatus::kRunning);
+
+  const absl::Time start = absl::Now();
+  absl::MutexLock lock(&g_stw_mu);
+  g_stop_requested = true;
+  g_stopper_tid.store(self_tid, std::memory_order_release);
+  g_safepoint_word.fetch_or(kStopRequested, std::memory_order_seq_cst);
+  while (!AllOthersStopped(self_tid)) {
+    // Parking threads signal; the timeout covers threads entering blocking
+    // sections, which do not take the lock when they do.
+    g_parked_cv.WaitWithTimeout(&g_stw_mu, absl::Microseconds(200));
+  }
+  const uint64_t tts =
+      static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - start));
+  g_last_tts_ns.store(tts, std::memory_order_relaxed);
+  return tts;
+}
+
+void StartTheWorld() {
+  std::vector<cgc_object*>* release = g_release_after_start;
+  g_release_after_start = nullptr;
+  {
+    absl::MutexLock lock(&g_stw_mu);
+    g_stop_requested = false;
+    g_safepoint_word.fetch_and(~kStopRequested, std::memory_order_seq_cst);
+    g_stopper_tid.store(0, std::memory_order_release);
+    g_restart_cv.SignalAll();
+  }
+  RegistryMutex().Unlock();
+  if (release != nullptr) {
+    for (cgc_object* o : *release) cgc_decref(o);
+    delete release;
+  }
+}
+
+void ParkWhileStopped(ThreadState* ts) {
+  absl::MutexLock lock(&g_stw_mu);
+  while (g_stop_requested) {
+    ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
+    g_parked_cv.SignalAll();
+    g_restart_cv.Wait(&g_stw_mu);
+  }
+  ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
+}
+
+void SafepointSlow() {
+  ThreadState* ts = CurrentThread();
+  if (ts == nullptr) return;
+  if ((g_safepoint_word.load(std::memory_order_acquire) & kStopRequested) !=
+          0 &&
+      !CallerIsStopper()) {
+    ParkWhileStopped(ts);
+  }
+  if (ts->merge_pending.load(std::memory_order_acquire)) DrainMergeQueue(ts);
+}
+
+void EnterBlocking(ThreadState* ts) {
+  ts->status.store(ThreadStatus::kBlocking, std::memory_order_seq_cst);
+  if ((g_safepoint_word.load(std::memory_order_seq_cst) & kStopRequested) !=
+      0) {
+    NotifyStopper();
+  }
+}
+
+void LeaveBlocking(ThreadState* ts) {
+  ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
+  if ((g_safepoint_word.load(std::memory_order_seq_cst) & kStopRequested) ==
+          0 ||
+      CallerIsStopper()) {
+    return;
+  }
+  // A stop is (being) requested: count as stopped again and wait it out.
+  ts->status.store(ThreadStatus::kBlocking, std::memory_order_seq_cst);
+  NotifyStopper();
+  ParkWhileStopped(ts);
+}
+
+void ReinitStopTheWorldAfterFork() {
+  // Other threads of the parent may have been waiting on these; the child has
+  // none of them, so start from fresh objects.
+  new (&g_stw_mu) absl::Mutex();
+  new (&g_parked_cv) absl::CondVar();
+  new (&g_restart_cv) absl::CondVar();
+  g_stop_requested = false;
+  g_stopper_tid.store(0);
+  g_safepoint_word.fetch_and(~kStopRequested);
+}
+
+absl::Mutex& StopTheWorldMutex() { return g_stw_mu; }
+
+}  // namespace cyclegc::internal
+
+extern "C" {
+
+CGC_API void cgc_safepoint(void) {
+  using cyclegc::internal::g_safepoint_word;
+  if (__builtin_expect(g_safepoint_word.load(std::memory_order_relaxed) == 0,
+                       1))
+    return;
+  cyclegc::internal::SafepointSlow();
+}
+
+CGC_API void cgc_blocking_begin(void) {
+  cyclegc::internal::ThreadState* ts = cyclegc::internal::CurrentThread();
+  if (ts != nullptr) cyclegc::internal::EnterBlocking(ts);
+}
+
+CGC_API void cgc_blocking_end(void) {
+  cyclegc::internal::ThreadState* ts = cyclegc::internal::CurrentThread();
+  if (ts != nullptr) cyclegc::internal::LeaveBlocking(ts);
+}
+
+}  // extern "C"
