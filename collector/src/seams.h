@@ -13,20 +13,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "config.h"
 #include "cyclegc/cyclegc.h"
 
 namespace cyclegc::internal {
 
 // ---- trigger: config.h ------------------------------------------------------
-struct Config {
-  size_t threshold = 2000;
-  cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
-  double mem_growth = 0.10;
-  size_t mem_min = 128 * 1024;
-  double defer_cap = 40.0;
-  size_t memory_limit = 0;
-  unsigned debug = 0;
-};
+// struct Config (config.h)
 // user == nullptr: defaults overridden by CYCLEGC_* variables. Errors name the
 // variable/field, the value and the accepted form.
 absl::StatusOr<Config> LoadConfig(const cgc_config* user);

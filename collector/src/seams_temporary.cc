@@ -6,13 +6,6 @@
 #define CGC_WEAK __attribute__((weak))
 
 namespace cyclegc::internal {
-// trigger
-CGC_WEAK absl::StatusOr<Config> LoadConfig(const cgc_config*) { return Config{}; }
-CGC_WEAK absl::Status TriggerInit(const Config&) { return absl::OkStatus(); }
-CGC_WEAK void TriggerShutdown() {}
-CGC_WEAK void OnYoungBatch(int64_t) {}
-CGC_WEAK void TriggerOnCollectionDone(size_t) {}
-CGC_WEAK void TriggerFillStats(cgc_stats*) {}
 // runtime (weakref support). NOT safe against a concurrent death: the runtime
 // replaces these with a CAS on the shared count.
 CGC_WEAK void SetMaybeWeakref(cgc_object*) {}

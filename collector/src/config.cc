@@ -1,0 +1,181 @@
+#include "config.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "env_parse.h"
+
+namespace cyclegc::internal {
+namespace {
+
+using Limits = ConfigLimits;
+
+constexpr env::EnumName kTriggers[] = {
+    {"fullpages", CGC_TRIGGER_FULLPAGES},
+    {"rss", CGC_TRIGGER_RSS},
+    {"count", CGC_TRIGGER_COUNT},
+    {"paced", CGC_TRIGGER_PACED},
+};
+
+constexpr env::EnumName kDebugFlags[] = {
+    {"stats", CGC_DEBUG_STATS},
+    {"census", CGC_DEBUG_CENSUS},
+};
+constexpr unsigned kAllDebugFlags = CGC_DEBUG_STATS | CGC_DEBUG_CENSUS;
+
+Config FromUser(const cgc_config& user) {
+  Config c;
+  c.threshold = user.threshold;
+  c.trigger = user.trigger;
+  c.mem_growth = user.mem_growth;
+  c.mem_min = user.mem_min;
+  c.defer_cap = user.defer_cap;
+  c.memory_limit = user.memory_limit;
+  c.debug = user.debug;
+  return c;
+}
+
+absl::Status FieldError(absl::string_view field, absl::string_view value,
+                        absl::string_view expected) {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "cgc_config.%s=%s: out of range: expected %s", field, value, expected));
+}
+
+// Applies every CYCLEGC_* variable that is set and non-empty (an empty value
+// counts as unset, as shells make it easy to produce one).
+absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
+  auto value = [&](const char* name) -> const char* {
+    const char* v = getenv(name);
+    return (v != nullptr && *v != '\0') ? v : nullptr;
+  };
+  if (const char* v = value("CYCLEGC_THRESHOLD")) {
+    auto r =
+        env::ParseUnsigned("CYCLEGC_THRESHOLD", v, 0, Limits::kMaxThreshold);
+    if (!r.ok()) return r.status();
+    c->threshold = static_cast<size_t>(*r);
+  }
+  if (const char* v = value("CYCLEGC_TRIGGER")) {
+    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, kTriggers);
+    if (!r.ok()) return r.status();
+    c->trigger = static_cast<cgc_trigger_kind>(*r);
+  }
+  if (const char* v = value("CYCLEGC_MEM_GROWTH")) {
+    auto r =
+        env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0, Limits::kMaxMemGrowth);
+    if (!r.ok()) return r.status();
+    c->mem_growth = *r;
+  }
+  if (const char* v = value("CYCLEGC_MEM_MIN")) {
+    auto r = env::ParseByteSize("CYCLEGC_MEM_MIN", v, 0, Limits::kMaxMemMin);
+    if (!r.ok()) return r.status();
+    c->mem_min = static_cast<size_t>(*r);
+  }
+  if (const char* v = value("CYCLEGC_DEFER_CAP")) {
+    auto r =
+        env::ParseNumber("CYCLEGC_DEFER_CAP", v, 0.0, Limits::kMaxDeferCap);
+    if (!r.ok()) return r.status();
+    c->defer_cap = *r;
+  }
+  if (const char* v = value("CYCLEGC_MEMORY_LIMIT")) {
+    auto r = env::ParseByteSize("CYCLEGC_MEMORY_LIMIT", v, 0,
+                                Limits::kMaxMemoryLimit);
+    if (!r.ok()) return r.status();
+    c->memory_limit = static_cast<size_t>(*r);
+  }
+  if (const char* v = value("CYCLEGC_DEBUG")) {
+    auto r = env::ParseFlagList("CYCLEGC_DEBUG", v, kDebugFlags);
+    if (!r.ok()) return r.status();
+    c->debug = *r;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateConfig(const Config& c) {
+  if (c.threshold > Limits::kMaxThreshold) {
+    return FieldError(
+        "threshold", absl::StrCat(c.threshold),
+        absl::StrCat("an integer in [0, ", Limits::kMaxThreshold, "]"));
+  }
+  if (TriggerName(c.trigger) == absl::string_view("unknown")) {
+    return FieldError("trigger", absl::StrCat(static_cast<int>(c.trigger)),
+                      "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
+                      "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+  }
+  if (!(c.mem_growth >= 0.0 && c.mem_growth <= Limits::kMaxMemGrowth)) {
+    return FieldError(
+        "mem_growth", absl::StrFormat("%g", c.mem_growth),
+        absl::StrFormat("a fraction in [0, %g]", Limits::kMaxMemGrowth));
+  }
+  if (c.mem_min > Limits::kMaxMemMin) {
+    return FieldError("mem_min", absl::StrCat(c.mem_min),
+                      absl::StrCat("bytes in [0, ", Limits::kMaxMemMin, "]"));
+  }
+  if (!(c.defer_cap >= 0.0 && c.defer_cap <= Limits::kMaxDeferCap)) {
+    return FieldError("defer_cap", absl::StrFormat("%g", c.defer_cap),
+                      absl::StrFormat("a multiple of threshold in [0, %g]",
+                                      Limits::kMaxDeferCap));
+  }
+  if (c.memory_limit > Limits::kMaxMemoryLimit) {
+    return FieldError(
+        "memory_limit", absl::StrCat(c.memory_limit),
+        absl::StrCat("bytes in [0, ", Limits::kMaxMemoryLimit, "] (0 = none)"));
+  }
+  if ((c.debug & ~kAllDebugFlags) != 0) {
+    return FieldError("debug", absl::StrFormat("0x%x", c.debug),
+                      "a combination of CGC_DEBUG_STATS and CGC_DEBUG_CENSUS");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
+                                      const EnvLookup& getenv) {
+  Config c = user != nullptr ? FromUser(*user) : Config{};
+  // Fields are checked before the environment overrides them: a bad field is
+  // an embedder bug even when a variable happens to replace it.
+  if (absl::Status s = ValidateConfig(c); !s.ok()) return s;
+  if (user == nullptr || user->apply_env != 0) {
+    if (absl::Status s = ApplyEnvironment(getenv, &c); !s.ok()) return s;
+  }
+  return c;
+}
+
+absl::StatusOr<Config> LoadConfig(const cgc_config* user) {
+  return LoadConfigFrom(user,
+                        [](const char* name) { return std::getenv(name); });
+}
+
+const char* TriggerName(cgc_trigger_kind kind) {
+  switch (kind) {
+    case CGC_TRIGGER_FULLPAGES:
+      return "fullpages";
+    case CGC_TRIGGER_RSS:
+      return "rss";
+    case CGC_TRIGGER_COUNT:
+      return "count";
+    case CGC_TRIGGER_PACED:
+      return "paced";
+  }
+  return "unknown";
+}
+
+}  // namespace cyclegc::internal
+
+extern "C" CGC_API void cgc_config_default(cgc_config* config) {
+  if (config == nullptr) return;
+  const cyclegc::internal::Config d;
+  config->threshold = d.threshold;
+  config->trigger = d.trigger;
+  config->mem_growth = d.mem_growth;
+  config->mem_min = d.mem_min;
+  config->defer_cap = d.defer_cap;
+  config->memory_limit = d.memory_limit;
+  config->debug = d.debug;
+  config->apply_env = 0;
+}

@@ -1,0 +1,56 @@
+// The collector's configuration: defaults, cgc_config fields, CYCLEGC_*
+// environment variables, range checks. docs/configuration.md documents every
+// setting; keep it in sync with kLimits below.
+#ifndef CYCLEGC_COLLECTOR_CONFIG_H_
+#define CYCLEGC_COLLECTOR_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cyclegc/cyclegc.h"
+
+namespace cyclegc::internal {
+
+struct Config {
+  size_t threshold = 2000;  // young objects; 0 disables automatic collection
+  cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
+  double mem_growth = 0.10;     // fraction of the estimate at last collection
+  size_t mem_min = 128 * 1024;  // floor of that growth, bytes
+  double defer_cap = 40.0;      // multiple of threshold
+  size_t memory_limit = 0;      // soft limit (paced), bytes; 0 = none
+  unsigned debug = 0;           // CGC_DEBUG_* bits
+};
+
+// Accepted ranges, shared by the field checks and the variable parsers.
+struct ConfigLimits {
+  static constexpr uint64_t kMaxThreshold = 1'000'000'000;
+  static constexpr double kMaxMemGrowth = 100.0;             // 10000%
+  static constexpr uint64_t kMaxMemMin = uint64_t{1} << 40;  // 1T
+  static constexpr double kMaxDeferCap = 1'000'000.0;
+  static constexpr uint64_t kMaxMemoryLimit = uint64_t{1} << 50;  // 1024T
+};
+
+// The environment as the loader sees it (nullptr = unset); injectable so tests
+// need not touch the process environment.
+using EnvLookup = std::function<const char*(const char*)>;
+
+// user == nullptr: defaults overridden by CYCLEGC_* variables. Otherwise the
+// fields of *user (range-checked), overridden by the variables if
+// user->apply_env. Errors (absl::InvalidArgumentError) name the variable or
+// field, the value and the accepted form; nothing is applied on error.
+absl::StatusOr<Config> LoadConfig(const cgc_config* user);
+absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
+                                      const EnvLookup& getenv);
+
+// Range checks of a complete Config; the error names the cgc_config field.
+absl::Status ValidateConfig(const Config& config);
+
+// "fullpages", "rss", "count", "paced"; "unknown" otherwise.
+const char* TriggerName(cgc_trigger_kind kind);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_CONFIG_H_

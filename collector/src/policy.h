@@ -1,0 +1,88 @@
+// A trigger policy: one decision function over the young count and a memory
+// estimate. Policies hold no mutable state of their own: the trigger owns the
+// counters and acts on the verdict, so a policy is a pure rule that tests can
+// drive with an injected MemorySource.
+#ifndef CYCLEGC_COLLECTOR_POLICY_H_
+#define CYCLEGC_COLLECTOR_POLICY_H_
+
+#include <cstddef>
+#include <memory>
+
+#include "config.h"
+#include "cyclegc/cyclegc.h"
+#include "memory_source.h"
+
+namespace cyclegc::internal {
+
+// What the trigger knows when it asks.
+struct TriggerSnapshot {
+  size_t young = 0;             // net new tracked objects, not yet deferred
+  size_t deferred_young = 0;    // young objects moved aside by deferrals
+  size_t long_lived = 0;        // survivors of the last collection
+  size_t estimate_at_last = 0;  // the policy's estimate right after it
+};
+
+struct Decision {
+  enum Verdict {
+    kNotYet,   // nothing to do
+    kDefer,    // over the threshold, but memory did not grow enough: the
+               // trigger moves young into deferred_young and counts a deferral
+    kCollect,  // collect now, for `reason`
+  };
+  Verdict verdict = kNotYet;
+  cgc_reason reason = CGC_REASON_THRESHOLD;
+  size_t estimate_now = 0;  // the estimate decided on (0 if not read)
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual cgc_trigger_kind kind() const = 0;
+  // Young count at or below which Decide would surely say kNotYet, given the
+  // survivors of the last collection: the allocation path compares young
+  // with it and skips Decide (one relaxed load). 0: decide on every batch.
+  virtual size_t gate(size_t long_lived) const = 0;
+  // The decision. May read the memory source (rss: a syscall).
+  virtual Decision Decide(const TriggerSnapshot& s) const = 0;
+  // The estimate this policy compares against, read right after a collection
+  // to become estimate_at_last (0 for count, which has none).
+  virtual size_t EstimateNow() const = 0;
+};
+
+// Shared rules of the policies.
+namespace policy_rules {
+// young > threshold, and young >= long_lived / 4 (CPython's rule that keeps
+// total collection work linear in allocation). threshold 0 never passes.
+inline bool CountRulePasses(const TriggerSnapshot& s, size_t threshold) {
+  return threshold != 0 && s.young > threshold && s.young >= s.long_lived / 4;
+}
+// The gate equivalent to CountRulePasses: young > gate iff the rule passes.
+inline size_t CountRuleGate(size_t threshold, size_t long_lived) {
+  size_t quarter = long_lived / 4;
+  size_t below_quarter = quarter == 0 ? 0 : quarter - 1;
+  return threshold > below_quarter ? threshold : below_quarter;
+}
+// The estimate grew by more than max(growth x last, floor) since the last
+// collection (strictly more, as CPython's gc_should_collect_mem_usage).
+bool GrewEnough(size_t now, size_t last, double growth, size_t floor);
+// deferred_young > cap x threshold.
+bool DeferCapReached(size_t deferred_young, size_t threshold, double cap);
+// CPython 3.14t's gc_should_collect_mem_usage, once the count rule passed and
+// the estimate was read: collect past the deferral cap (DEFER_CAP), or if the
+// estimate grew enough (MEMORY_GROWTH); otherwise defer.
+Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
+                                 size_t estimate);
+}  // namespace policy_rules
+
+std::unique_ptr<Policy> MakeCountPolicy(const Config& config);
+std::unique_ptr<Policy> MakeRssPolicy(const Config& config, MemorySource* mem);
+std::unique_ptr<Policy> MakeFullPagesPolicy(const Config& config,
+                                            MemorySource* mem);
+std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
+                                        MemorySource* mem);
+// The policy config.trigger names. `mem` must outlive it.
+std::unique_ptr<Policy> MakePolicy(const Config& config, MemorySource* mem);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_POLICY_H_

@@ -1,0 +1,38 @@
+// count: CPython 3.13's rule. Collect when young > threshold and young is at
+// least a quarter of the objects that survived the last collection.
+#include <cstddef>
+#include <memory>
+
+#include "policy.h"
+
+namespace cyclegc::internal {
+namespace {
+
+class CountPolicy final : public Policy {
+ public:
+  explicit CountPolicy(const Config& c) : threshold_(c.threshold) {}
+  cgc_trigger_kind kind() const override { return CGC_TRIGGER_COUNT; }
+  size_t gate(size_t long_lived) const override {
+    return policy_rules::CountRuleGate(threshold_, long_lived);
+  }
+  Decision Decide(const TriggerSnapshot& s) const override {
+    Decision d;
+    if (policy_rules::CountRulePasses(s, threshold_)) {
+      d.verdict = Decision::kCollect;
+      d.reason = CGC_REASON_THRESHOLD;
+    }
+    return d;
+  }
+  size_t EstimateNow() const override { return 0; }
+
+ private:
+  size_t threshold_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> MakeCountPolicy(const Config& config) {
+  return std::make_unique<CountPolicy>(config);
+}
+
+}  // namespace cyclegc::internal

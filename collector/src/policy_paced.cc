@@ -1,0 +1,87 @@
+// paced: collect when full-page bytes plus external pressure exceed the heap
+// goal (see ComputePacedGoal). Checked on every young batch, not only past the
+// threshold: a few young objects can hold megabytes, and the check costs no
+// syscall. Goal-driven collections need no count rule: the goal grows with
+// the heap, which keeps the work linear. The limit-driven ones do (young +
+// deferred >= long_lived / 4): a live heap already over the limit must not
+// make every batch collect. Past the threshold with the goal not reached, it
+// defers like fullpages, and the deferral cap still applies.
+#include "policy_paced.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "policy.h"
+
+namespace cyclegc::internal {
+
+PacedGoal ComputePacedGoal(size_t last, const Config& c) {
+  auto grown = [&](double allowance) {
+    double floor = static_cast<double>(c.mem_min);
+    double goal = static_cast<double>(last) + std::max(allowance, floor);
+    return goal >= static_cast<double>(SIZE_MAX) ? SIZE_MAX
+                                                 : static_cast<size_t>(goal);
+  };
+  PacedGoal g;
+  g.bytes = grown(static_cast<double>(last) * c.mem_growth);
+  if (c.memory_limit != 0) {
+    size_t headroom = c.memory_limit > last ? c.memory_limit - last : 0;
+    size_t limit_goal = grown(static_cast<double>(headroom / 2));
+    if (limit_goal < g.bytes) {
+      g.bytes = limit_goal;
+      g.reason = CGC_REASON_MEMORY_LIMIT;
+    }
+  }
+  return g;
+}
+
+namespace {
+
+class PacedPolicy final : public Policy {
+ public:
+  PacedPolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
+  cgc_trigger_kind kind() const override { return CGC_TRIGGER_PACED; }
+  size_t gate(size_t) const override { return 0; }
+  Decision Decide(const TriggerSnapshot& s) const override {
+    Decision d;
+    if (config_.threshold == 0) return d;
+    d.estimate_now = EstimateNow();
+    PacedGoal goal = ComputePacedGoal(s.estimate_at_last, config_);
+    if (d.estimate_now > goal.bytes) {
+      bool enough_work = goal.reason == CGC_REASON_HEAP_GOAL ||
+                         s.young + s.deferred_young >= s.long_lived / 4;
+      if (enough_work) {
+        d.verdict = Decision::kCollect;
+        d.reason = goal.reason;
+        return d;
+      }
+    }
+    if (!policy_rules::CountRulePasses(s, config_.threshold)) return d;
+    if (policy_rules::DeferCapReached(s.deferred_young, config_.threshold,
+                                      config_.defer_cap)) {
+      d.verdict = Decision::kCollect;
+      d.reason = CGC_REASON_DEFER_CAP;
+      return d;
+    }
+    d.verdict = Decision::kDefer;
+    return d;
+  }
+  size_t EstimateNow() const override {
+    return mem_->FullPageBytes() + mem_->ExternalBytes();
+  }
+
+ private:
+  Config config_;
+  MemorySource* mem_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
+                                        MemorySource* mem) {
+  return std::make_unique<PacedPolicy>(config, mem);
+}
+
+}  // namespace cyclegc::internal

@@ -1,0 +1,263 @@
+// The trigger: folds young batches, asks the policy when the gate is passed,
+// and runs the collection it decides on, on the allocating thread.
+//
+// Allocation path (OnYoungBatch, once per ~256 net allocations per thread):
+// one fetch_add on the shared young count and one relaxed load of the gate.
+// Everything else (policy, syscalls, counters) is out of line and reached
+// only when young passes the gate.
+#include "trigger.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+
+#include "absl/base/attributes.h"
+#include "absl/base/const_init.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "alloc_hooks/alloc_hooks.h"
+#include "config.h"
+#include "policy.h"
+#include "seams.h"
+#include "young_count.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr size_t kClosed = SIZE_MAX;  // gate value: no automatic collection
+
+struct TriggerState {
+  // Hot: written by every thread's batches / read on every batch.
+  YoungCount young;
+  alignas(64) std::atomic<size_t> gate{kClosed};
+
+  // Cold.
+  alignas(64) std::atomic<bool> collecting{false};  // a triggered one runs
+  std::atomic<uint64_t> epoch{0};  // collections completed (any reason)
+  std::atomic<size_t> deferred_young{0};
+  std::atomic<size_t> long_lived{0};
+  std::atomic<size_t> estimate_at_last{0};
+  std::atomic<size_t> full_page_bytes_after{0};
+  std::atomic<uint64_t> deferrals{0};
+  std::atomic<uint64_t> triggered{0};
+  std::atomic<bool> enabled{true};
+  std::atomic<Policy*> policy{nullptr};
+
+  // Set at init; stable until the next init.
+  absl::Mutex mu{absl::kConstInit};
+  bool initialized ABSL_GUARDED_BY(mu) = false;
+  Config config;
+  MemorySource* memory = nullptr;
+  CollectFn collect = nullptr;
+  // Policies are never freed while a stray thread might still be deciding:
+  // the one replaced at init is deleted at the following init.
+  Policy* retired ABSL_GUARDED_BY(mu) = nullptr;
+};
+
+// Constant-initialised and never destroyed (threads may still allocate while
+// the process exits).
+ABSL_CONST_INIT TriggerState g_trigger;
+
+// The trigger's own collection runs on this thread: a finalizer or destroy
+// that allocates must not start another.
+thread_local bool t_collecting_here = false;
+
+void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
+  Policy* p = t.policy.load(std::memory_order_relaxed);
+  bool active = t.initialized && p != nullptr && t.config.threshold != 0 &&
+                t.enabled.load(std::memory_order_relaxed);
+  t.gate.store(
+      active ? p->gate(t.long_lived.load(std::memory_order_relaxed)) : kClosed,
+      std::memory_order_relaxed);
+}
+
+void RecomputeGate() {
+  absl::MutexLock lock(&g_trigger.mu);
+  RecomputeGateLocked(g_trigger);
+}
+
+void Defer(TriggerState& t, const TriggerSnapshot& s, const Decision& d) {
+  size_t moved = t.young.TakeAll();
+  if (moved == 0) return;  // another thread deferred this batch already
+  t.deferred_young.fetch_add(moved, std::memory_order_relaxed);
+  t.deferrals.fetch_add(1, std::memory_order_relaxed);
+  if (t.config.debug & CGC_DEBUG_STATS) {
+    absl::FPrintF(stderr,
+                  "cyclegc: deferred collection (trigger=%s young=%u "
+                  "deferred=%u estimate=%u at_last=%u)\n",
+                  TriggerName(t.config.trigger), s.young,
+                  s.deferred_young + moved, d.estimate_now, s.estimate_at_last);
+  }
+}
+
+void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
+                   const Decision& d) {
+  bool expected = false;
+  if (!t.collecting.compare_exchange_strong(expected, true,
+                                            std::memory_order_acq_rel)) {
+    return;  // another thread's triggered collection is running
+  }
+  // A collection finished since this thread read the counters: its decision
+  // is stale.
+  if (t.epoch.load(std::memory_order_acquire) == epoch) {
+    TriggerFigures f;
+    f.young = s.young;
+    f.deferred_young = s.deferred_young;
+    f.estimate_now = d.estimate_now;
+    f.estimate_at_last = s.estimate_at_last;
+    t.triggered.fetch_add(1, std::memory_order_relaxed);
+    t_collecting_here = true;
+    t.collect(d.reason, f);
+    t_collecting_here = false;
+  }
+  t.collecting.store(false, std::memory_order_release);
+}
+
+ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
+  TriggerState& t = g_trigger;
+  if (t_collecting_here || t.collecting.load(std::memory_order_acquire)) {
+    return;
+  }
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  if (policy == nullptr) return;
+  uint64_t epoch = t.epoch.load(std::memory_order_acquire);
+  TriggerSnapshot s;
+  s.young = t.young.Load();
+  s.deferred_young = t.deferred_young.load(std::memory_order_relaxed);
+  s.long_lived = t.long_lived.load(std::memory_order_relaxed);
+  s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  Decision d = policy->Decide(s);
+  switch (d.verdict) {
+    case Decision::kNotYet:
+      return;
+    case Decision::kDefer:
+      Defer(t, s, d);
+      return;
+    case Decision::kCollect:
+      RunCollection(t, epoch, s, d);
+      return;
+  }
+}
+
+}  // namespace
+
+SystemMemorySource& ProcessMemory() {
+  static SystemMemorySource* const source = new SystemMemorySource;
+  return *source;
+}
+
+absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
+  if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
+  TriggerState& t = g_trigger;
+  absl::MutexLock lock(&t.mu);
+  t.config = config;
+  t.memory = deps.memory != nullptr ? deps.memory : &ProcessMemory();
+  t.collect = deps.collect != nullptr ? deps.collect : &Collect;
+  delete t.retired;
+  t.retired = t.policy.exchange(MakePolicy(config, t.memory).release(),
+                                std::memory_order_acq_rel);
+  t.young.Reset();
+  t.deferred_young.store(0, std::memory_order_relaxed);
+  t.long_lived.store(0, std::memory_order_relaxed);
+  t.estimate_at_last.store(0, std::memory_order_relaxed);
+  t.full_page_bytes_after.store(0, std::memory_order_relaxed);
+  t.deferrals.store(0, std::memory_order_relaxed);
+  t.triggered.store(0, std::memory_order_relaxed);
+  t.enabled.store(true, std::memory_order_relaxed);
+  t.initialized = true;
+  RecomputeGateLocked(t);
+  return absl::OkStatus();
+}
+
+absl::Status TriggerInit(const Config& config) {
+  return TriggerInitWith(config, TriggerDeps{});
+}
+
+void TriggerShutdown() {
+  absl::MutexLock lock(&g_trigger.mu);
+  g_trigger.initialized = false;
+  RecomputeGateLocked(g_trigger);
+}
+
+void OnYoungBatch(int64_t delta) {
+  size_t young = g_trigger.young.Add(delta);
+  if (delta <= 0 || young <= g_trigger.gate.load(std::memory_order_relaxed)) {
+    return;
+  }
+  DecideAndAct();
+}
+
+void TriggerOnCollectionDone(size_t survivors) {
+  TriggerState& t = g_trigger;
+  t.long_lived.store(survivors, std::memory_order_relaxed);
+  t.young.Reset();
+  t.deferred_young.store(0, std::memory_order_relaxed);
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  MemorySource* memory = t.memory != nullptr ? t.memory : &ProcessMemory();
+  t.estimate_at_last.store(policy != nullptr ? policy->EstimateNow() : 0,
+                           std::memory_order_relaxed);
+  t.full_page_bytes_after.store(memory->FullPageBytes(),
+                                std::memory_order_relaxed);
+  t.epoch.fetch_add(1, std::memory_order_acq_rel);
+  RecomputeGate();
+}
+
+void TriggerFillStats(cgc_stats* out) {
+  TriggerState& t = g_trigger;
+  TriggerCounters c = GetTriggerCounters();
+  MemorySource* memory = t.memory != nullptr ? t.memory : &ProcessMemory();
+  out->collections_deferred = c.deferrals;
+  out->young = c.young + c.deferred_young;
+  out->long_lived = c.long_lived;
+  out->full_page_bytes = memory->FullPageBytes();
+  out->full_page_bytes_after =
+      t.full_page_bytes_after.load(std::memory_order_relaxed);
+  out->trigger = t.config.trigger;
+  out->trigger_name = TriggerName(t.config.trigger);
+}
+
+TriggerCounters GetTriggerCounters() {
+  const TriggerState& t = g_trigger;
+  TriggerCounters c;
+  c.young = t.young.Load();
+  c.deferred_young = t.deferred_young.load(std::memory_order_relaxed);
+  c.long_lived = t.long_lived.load(std::memory_order_relaxed);
+  c.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  c.deferrals = t.deferrals.load(std::memory_order_relaxed);
+  c.triggered = t.triggered.load(std::memory_order_relaxed);
+  return c;
+}
+
+}  // namespace cyclegc::internal
+
+using cyclegc::internal::g_trigger;
+
+extern "C" {
+
+CGC_API void cgc_enable(void) {
+  g_trigger.enabled.store(true, std::memory_order_relaxed);
+  cyclegc::internal::RecomputeGate();
+}
+
+CGC_API void cgc_disable(void) {
+  g_trigger.enabled.store(false, std::memory_order_relaxed);
+  cyclegc::internal::RecomputeGate();
+}
+
+CGC_API int cgc_is_enabled(void) {
+  return g_trigger.enabled.load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+CGC_API size_t cgc_full_page_bytes(void) {
+  return cyclegc::alloc::FullPageBytes();
+}
+
+CGC_API void cgc_add_external_pressure(int64_t bytes) {
+  cyclegc::internal::ProcessMemory().AddExternal(bytes);
+}
+
+}  // extern "C"
