@@ -1,0 +1,38 @@
+// A MemorySource whose figures the test sets; counts the reads so tests can
+// check that no syscall-like read happens below the threshold.
+#ifndef CYCLEGC_TESTS_TRIGGER_FAKE_MEMORY_SOURCE_H_
+#define CYCLEGC_TESTS_TRIGGER_FAKE_MEMORY_SOURCE_H_
+
+#include <atomic>
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "memory_source.h"
+
+namespace cyclegc::internal {
+
+class FakeMemorySource final : public MemorySource {
+ public:
+  size_t FullPageBytes() override {
+    full_page_reads++;
+    return full_page_bytes;
+  }
+  absl::StatusOr<size_t> ProcessRssAndSwap() override {
+    rss_reads++;
+    if (rss_fails) return absl::UnavailableError("no /proc");
+    return rss;
+  }
+  size_t ExternalBytes() override { return external; }
+
+  std::atomic<size_t> full_page_bytes{0};
+  std::atomic<size_t> rss{0};
+  std::atomic<size_t> external{0};
+  std::atomic<bool> rss_fails{false};
+  std::atomic<int> full_page_reads{0};
+  std::atomic<int> rss_reads{0};
+};
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_TESTS_TRIGGER_FAKE_MEMORY_SOURCE_H_

@@ -1,0 +1,317 @@
+// Each policy's decision, driven by an injected memory source.
+#include "policy.h"
+
+#include <memory>
+
+#include "config.h"
+#include "fake_memory_source.h"
+#include "gtest/gtest.h"
+#include "policy_paced.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr size_t K = 1024;
+constexpr size_t M = 1024 * 1024;
+
+Config BaseConfig(cgc_trigger_kind kind) {
+  Config c;
+  c.trigger = kind;
+  c.threshold = 1000;
+  c.mem_growth = 0.10;
+  c.mem_min = 128 * K;
+  c.defer_cap = 40;
+  return c;
+}
+
+TriggerSnapshot Snap(size_t young, size_t deferred = 0, size_t long_lived = 0,
+                     size_t last = 0) {
+  TriggerSnapshot s;
+  s.young = young;
+  s.deferred_young = deferred;
+  s.long_lived = long_lived;
+  s.estimate_at_last = last;
+  return s;
+}
+
+// ---- shared rules -----------------------------------------------------------
+
+TEST(Rules, GrowthIsStrictlyMoreThanMaxOfFractionAndFloor) {
+  using policy_rules::GrewEnough;
+  // last 10M: 10% = 1M dominates the 128K floor.
+  EXPECT_FALSE(GrewEnough(11 * M, 10 * M, 0.10, 128 * K));
+  EXPECT_TRUE(GrewEnough(11 * M + 1, 10 * M, 0.10, 128 * K));
+  // last 100K: the floor (128K) dominates 10K.
+  EXPECT_FALSE(GrewEnough(100 * K + 128 * K, 100 * K, 0.10, 128 * K));
+  EXPECT_TRUE(GrewEnough(100 * K + 128 * K + 1, 100 * K, 0.10, 128 * K));
+  // Shrinking never counts as growth.
+  EXPECT_FALSE(GrewEnough(1 * M, 10 * M, 0.10, 0));
+}
+
+TEST(Rules, CountGateMatchesCountRule) {
+  for (size_t threshold : {1u, 10u, 1000u}) {
+    for (size_t long_lived : {0u, 3u, 4u, 5u, 4000u, 4003u, 100000u}) {
+      size_t gate = policy_rules::CountRuleGate(threshold, long_lived);
+      for (size_t young = 0; young < 30000; young += 7) {
+        EXPECT_EQ(young > gate, policy_rules::CountRulePasses(
+                                    Snap(young, 0, long_lived), threshold))
+            << threshold << " " << long_lived << " " << young;
+      }
+    }
+  }
+}
+
+// ---- count ------------------------------------------------------------------
+
+TEST(CountPolicy, CollectsOnlyPastThreshold) {
+  auto p = MakeCountPolicy(BaseConfig(CGC_TRIGGER_COUNT));
+  EXPECT_EQ(p->Decide(Snap(1000)).verdict, Decision::kNotYet);
+  Decision d = p->Decide(Snap(1001));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
+}
+
+TEST(CountPolicy, LongLivedRuleWaitsForAQuarterOfSurvivors) {
+  auto p = MakeCountPolicy(BaseConfig(CGC_TRIGGER_COUNT));
+  // 100000 survivors: young must reach 25000.
+  EXPECT_EQ(p->Decide(Snap(24999, 0, 100000)).verdict, Decision::kNotYet);
+  EXPECT_EQ(p->Decide(Snap(25000, 0, 100000)).verdict, Decision::kCollect);
+  EXPECT_EQ(p->gate(100000), 24999u);
+  EXPECT_EQ(p->gate(0), 1000u);
+}
+
+TEST(CountPolicy, ThresholdZeroNeverCollects) {
+  Config c = BaseConfig(CGC_TRIGGER_COUNT);
+  c.threshold = 0;
+  auto p = MakeCountPolicy(c);
+  EXPECT_EQ(p->Decide(Snap(1000000)).verdict, Decision::kNotYet);
+}
+
+// ---- rss (CPython 3.14t)
+// -------------------------------------------------------
+
+TEST(RssPolicy, NoRssReadBelowThresholdOrLongLivedRule) {
+  FakeMemorySource mem;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  p->Decide(Snap(1000));
+  p->Decide(Snap(5000, 0, 40000));  // 5000 < 40000 / 4
+  EXPECT_EQ(mem.rss_reads, 0);
+  EXPECT_EQ(mem.full_page_reads, 0);
+}
+
+TEST(RssPolicy, DefersWhileRssDoesNotGrow) {
+  FakeMemorySource mem;
+  mem.rss = 50 * M;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  Decision d = p->Decide(Snap(1001, 0, 0, 50 * M));
+  EXPECT_EQ(d.verdict, Decision::kDefer);
+  EXPECT_EQ(d.estimate_now, 50 * M);
+  EXPECT_EQ(mem.rss_reads, 1);
+}
+
+TEST(RssPolicy, CollectsOnGrowthBeyondTenPercent) {
+  FakeMemorySource mem;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  mem.rss = 55 * M;  // +10% exactly: not more
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 50 * M)).verdict, Decision::kDefer);
+  mem.rss = 55 * M + 1;
+  Decision d = p->Decide(Snap(1001, 0, 0, 50 * M));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_MEMORY_GROWTH);
+  EXPECT_EQ(d.estimate_now, 55 * M + 1);
+}
+
+TEST(RssPolicy, FloorAppliesToSmallProcesses) {
+  FakeMemorySource mem;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  mem.rss = 1 * M + 128 * K;  // 10% of 1M = ~102K < floor 128K
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 1 * M)).verdict, Decision::kDefer);
+  mem.rss = 1 * M + 128 * K + 1;
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 1 * M)).verdict, Decision::kCollect);
+}
+
+TEST(RssPolicy, DeferralCapCollectsAnyway) {
+  FakeMemorySource mem;
+  mem.rss = 50 * M;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  // cap = 40 x 1000: strictly more than 40000 deferred.
+  EXPECT_EQ(p->Decide(Snap(1001, 40000, 0, 50 * M)).verdict, Decision::kDefer);
+  Decision d = p->Decide(Snap(1001, 40001, 0, 50 * M));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
+}
+
+TEST(RssPolicy, UnreadableRssCollects) {
+  FakeMemorySource mem;
+  mem.rss_fails = true;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 50 * M)).verdict, Decision::kCollect);
+}
+
+TEST(RssPolicy, IgnoresFullPageBytes) {
+  FakeMemorySource mem;
+  mem.rss = 50 * M;
+  mem.full_page_bytes = 500 * M;  // trash the allocator knows about
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 50 * M)).verdict, Decision::kDefer);
+  EXPECT_EQ(p->EstimateNow(), 50 * M);
+}
+
+// ---- fullpages --------------------------------------------------------------
+
+TEST(FullPagesPolicy, SameRuleOnFullPageBytesWithoutRssRead) {
+  FakeMemorySource mem;
+  mem.rss = 500 * M;  // RSS is irrelevant here
+  auto p = MakeFullPagesPolicy(BaseConfig(CGC_TRIGGER_FULLPAGES), &mem);
+  mem.full_page_bytes = 20 * M;
+  EXPECT_EQ(p->Decide(Snap(1000, 0, 0, 20 * M)).verdict, Decision::kNotYet);
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 20 * M)).verdict, Decision::kDefer);
+  mem.full_page_bytes = 22 * M + 1;
+  Decision d = p->Decide(Snap(1001, 0, 0, 20 * M));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_MEMORY_GROWTH);
+  EXPECT_EQ(d.estimate_now, 22 * M + 1);
+  EXPECT_EQ(mem.rss_reads, 0);
+}
+
+TEST(FullPagesPolicy, FloorDeferralCapAndLongLived) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_FULLPAGES);
+  c.mem_min = 4 * M;
+  c.defer_cap = 2;
+  auto p = MakeFullPagesPolicy(c, &mem);
+  mem.full_page_bytes = 4 * M;  // from 0: not more than the 4M floor
+  EXPECT_EQ(p->Decide(Snap(1001)).verdict, Decision::kDefer);
+  mem.full_page_bytes = 4 * M + 1;
+  EXPECT_EQ(p->Decide(Snap(1001)).verdict, Decision::kCollect);
+  mem.full_page_bytes = 0;
+  EXPECT_EQ(p->Decide(Snap(1001, 2001)).reason, CGC_REASON_DEFER_CAP);
+  EXPECT_EQ(p->Decide(Snap(1001, 2001, 8000)).verdict, Decision::kNotYet);
+}
+
+// ---- paced ------------------------------------------------------------------
+
+TEST(PacedGoal, GrowsWithTheHeapAboveTheFloor) {
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;  // GOGC=100
+  c.mem_min = 4 * M;
+  EXPECT_EQ(ComputePacedGoal(0, c).bytes, 4 * M);
+  EXPECT_EQ(ComputePacedGoal(1 * M, c).bytes, 5 * M);
+  EXPECT_EQ(ComputePacedGoal(100 * M, c).bytes, 200 * M);
+  EXPECT_EQ(ComputePacedGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
+}
+
+TEST(PacedGoal, SoftLimitShrinksHeadroomAsItNears) {
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;
+  c.mem_min = 1 * M;
+  c.memory_limit = 512 * M;
+  // Far from the limit: the heap goal binds.
+  EXPECT_EQ(ComputePacedGoal(100 * M, c).bytes, 200 * M);
+  EXPECT_EQ(ComputePacedGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
+  // Nearer: half the remaining headroom, less and less.
+  size_t prev_headroom = SIZE_MAX;
+  for (size_t last : {200 * M, 300 * M, 400 * M, 480 * M, 510 * M}) {
+    PacedGoal g = ComputePacedGoal(last, c);
+    EXPECT_EQ(g.reason, CGC_REASON_MEMORY_LIMIT) << last;
+    EXPECT_LE(g.bytes, 512 * M) << last;
+    size_t headroom = g.bytes - last;
+    EXPECT_LT(headroom, prev_headroom) << last;
+    prev_headroom = headroom;
+  }
+  EXPECT_EQ(ComputePacedGoal(400 * M, c).bytes, 456 * M);
+  // Past the limit: the floor keeps collections from running back to back.
+  EXPECT_EQ(ComputePacedGoal(600 * M, c).bytes, 601 * M);
+}
+
+TEST(PacedPolicy, CollectsAtHeapGoalRegardlessOfYoungCount) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;
+  c.mem_min = 4 * M;
+  auto p = MakePacedPolicy(c, &mem);
+  EXPECT_EQ(p->gate(123456), 0u);
+  mem.full_page_bytes = 20 * M;
+  EXPECT_EQ(p->Decide(Snap(256, 0, 0, 10 * M)).verdict, Decision::kNotYet);
+  mem.full_page_bytes = 20 * M + 1;
+  Decision d = p->Decide(Snap(256, 0, 1000000, 10 * M));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_HEAP_GOAL);
+  EXPECT_EQ(d.estimate_now, 20 * M + 1);
+}
+
+TEST(PacedPolicy, ExternalPressureCountsTowardTheGoal) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;
+  c.mem_min = 4 * M;
+  auto p = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 15 * M;
+  EXPECT_EQ(p->Decide(Snap(256, 0, 0, 10 * M)).verdict, Decision::kNotYet);
+  mem.external = 6 * M;
+  EXPECT_EQ(p->Decide(Snap(256, 0, 0, 10 * M)).verdict, Decision::kCollect);
+  EXPECT_EQ(p->EstimateNow(), 21 * M);
+}
+
+TEST(PacedPolicy, SoftLimitMakesCollectionsEarlier) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;
+  c.mem_min = 1 * M;
+  auto unlimited = MakePacedPolicy(c, &mem);
+  c.memory_limit = 512 * M;
+  auto limited = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 500 * M;  // last 400M: goals 800M vs 456M
+  TriggerSnapshot s = Snap(256, 0, 0, 400 * M);
+  EXPECT_EQ(unlimited->Decide(s).verdict, Decision::kNotYet);
+  Decision d = limited->Decide(s);
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_MEMORY_LIMIT);
+}
+
+TEST(PacedPolicy, LimitCollectionsNeedAQuarterOfSurvivorsAsNewObjects) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_growth = 1.0;
+  c.mem_min = 1 * M;
+  c.memory_limit = 512 * M;
+  auto p = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 700 * M;  // live heap over the limit (last 600M)
+  // 1M survivors: the limit alone does not collect until 250000 new objects.
+  EXPECT_EQ(p->Decide(Snap(256, 0, 1000000, 600 * M)).verdict,
+            Decision::kNotYet);
+  EXPECT_EQ(p->Decide(Snap(100000, 150000, 1000000, 600 * M)).verdict,
+            Decision::kCollect);
+}
+
+TEST(PacedPolicy, DefersPastThresholdThenCapCollects) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_min = 4 * M;
+  auto p = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 1 * M;
+  EXPECT_EQ(p->Decide(Snap(1001)).verdict, Decision::kDefer);
+  Decision d = p->Decide(Snap(1001, 40001));
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
+}
+
+TEST(PacedPolicy, ThresholdZeroNeverCollects) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.threshold = 0;
+  auto p = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 1000 * M;
+  EXPECT_EQ(p->Decide(Snap(1000000)).verdict, Decision::kNotYet);
+}
+
+TEST(MakePolicy, BuildsTheConfiguredKind) {
+  FakeMemorySource mem;
+  for (cgc_trigger_kind k : {CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS,
+                             CGC_TRIGGER_COUNT, CGC_TRIGGER_PACED}) {
+    EXPECT_EQ(MakePolicy(BaseConfig(k), &mem)->kind(), k);
+  }
+}
+
+}  // namespace
+}  // namespace cyclegc::internal

@@ -1,0 +1,261 @@
+// The trigger as the runtime drives it (OnYoungBatch) with an injected memory
+// source and an injected collect function, so no real collection runs.
+#include "trigger.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "config.h"
+#include "fake_memory_source.h"
+#include "gtest/gtest.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr size_t M = 1024 * 1024;
+
+// The fake collector: records what it was asked, then reports completion as
+// the real one does.
+struct FakeCollector {
+  std::atomic<int> calls{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
+  cgc_reason last_reason = CGC_REASON_EXPLICIT;
+  TriggerFigures last_figures;
+  size_t survivors = 0;
+  // Young allocated by the "finalizers" of each collection (re-entrancy).
+  int64_t reentrant_batch = 0;
+  // Full-page bytes the collection leaves behind.
+  FakeMemorySource* mem = nullptr;
+  size_t fpb_after = 0;
+  bool set_fpb_after = false;
+};
+FakeCollector* g_fake = nullptr;
+
+size_t FakeCollect(cgc_reason reason, const TriggerFigures& figures) {
+  FakeCollector& f = *g_fake;
+  int now = f.in_flight.fetch_add(1) + 1;
+  int prev = f.max_in_flight.load();
+  while (now > prev && !f.max_in_flight.compare_exchange_weak(prev, now)) {
+  }
+  f.calls++;
+  f.last_reason = reason;
+  f.last_figures = figures;
+  if (f.reentrant_batch != 0) OnYoungBatch(f.reentrant_batch);
+  if (f.set_fpb_after) f.mem->full_page_bytes = f.fpb_after;
+  TriggerOnCollectionDone(f.survivors);
+  f.in_flight.fetch_sub(1);
+  return 0;
+}
+
+class TriggerTest : public ::testing::Test {
+ protected:
+  void Init(Config c) {
+    g_fake = &fake_;
+    fake_.mem = &mem_;
+    TriggerDeps deps;
+    deps.memory = &mem_;
+    deps.collect = &FakeCollect;
+    ASSERT_TRUE(TriggerInitWith(c, deps).ok());
+  }
+  void TearDown() override {
+    TriggerShutdown();
+    g_fake = nullptr;
+  }
+  static Config Cfg(cgc_trigger_kind kind, size_t threshold = 1000) {
+    Config c;
+    c.trigger = kind;
+    c.threshold = threshold;
+    return c;
+  }
+  // n batches of +256, as the runtime sends them.
+  static void Batches(int n) {
+    for (int i = 0; i < n; ++i) OnYoungBatch(256);
+  }
+
+  FakeMemorySource mem_;
+  FakeCollector fake_;
+};
+
+TEST_F(TriggerTest, CountCollectsOnceYoungPassesThreshold) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  Batches(3);  // 768
+  EXPECT_EQ(fake_.calls, 0);
+  Batches(1);  // 1024 > 1000
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(fake_.last_figures.young, 1024u);
+  EXPECT_EQ(GetTriggerCounters().young, 0u);  // reset by the collection
+  EXPECT_EQ(GetTriggerCounters().triggered, 1u);
+}
+
+TEST_F(TriggerTest, DeallocationsSubtractAndNeverTrigger) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  Batches(3);
+  OnYoungBatch(-256);
+  Batches(1);  // 768: still under
+  EXPECT_EQ(fake_.calls, 0);
+  OnYoungBatch(-5000);  // clamped at zero
+  EXPECT_EQ(GetTriggerCounters().young, 0u);
+  Batches(3);
+  EXPECT_EQ(fake_.calls, 0);
+}
+
+TEST_F(TriggerTest, LongLivedSurvivorsRaiseTheBar) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  fake_.survivors = 40000;  // next collection needs young >= 10000
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  Batches(39);  // 9984
+  EXPECT_EQ(fake_.calls, 1);
+  Batches(1);  // 10240
+  EXPECT_EQ(fake_.calls, 2);
+}
+
+TEST_F(TriggerTest, DisableAndThresholdZeroStopAutomaticCollection) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  cgc_disable();
+  EXPECT_EQ(cgc_is_enabled(), 0);
+  Batches(100);
+  EXPECT_EQ(fake_.calls, 0);
+  EXPECT_EQ(GetTriggerCounters().young, 25600u);  // still counted
+  cgc_enable();
+  EXPECT_EQ(cgc_is_enabled(), 1);
+  Batches(1);
+  EXPECT_EQ(fake_.calls, 1);
+
+  TriggerShutdown();
+  Init(Cfg(CGC_TRIGGER_COUNT, 0));
+  Batches(1000);
+  EXPECT_EQ(fake_.calls, 1);
+}
+
+TEST_F(TriggerTest, FullPagesDefersWhileMemoryFlatThenCapCollects) {
+  Config c = Cfg(CGC_TRIGGER_FULLPAGES);
+  c.defer_cap = 4;  // collect once deferred young > 4000
+  Init(c);
+  mem_.full_page_bytes = 0;  // nothing grows
+  Batches(4);                // 1024 > 1000 -> defer 1024
+  EXPECT_EQ(fake_.calls, 0);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
+  EXPECT_EQ(GetTriggerCounters().deferred_young, 1024u);
+  EXPECT_EQ(GetTriggerCounters().young, 0u);
+  Batches(12);  // three more deferrals: deferred 4096
+  EXPECT_EQ(GetTriggerCounters().deferrals, 4u);
+  EXPECT_EQ(fake_.calls, 0);
+  Batches(4);  // deferred 4096 > 4000: the cap
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_DEFER_CAP);
+  EXPECT_EQ(fake_.last_figures.deferred_young, 4096u);
+  EXPECT_EQ(fake_.last_figures.young, 1024u);
+  EXPECT_EQ(GetTriggerCounters().deferred_young, 0u);
+
+  cgc_stats stats{};
+  TriggerFillStats(&stats);
+  EXPECT_EQ(stats.collections_deferred, 4u);
+  EXPECT_EQ(stats.trigger, CGC_TRIGGER_FULLPAGES);
+  EXPECT_STREQ(stats.trigger_name, "fullpages");
+}
+
+TEST_F(TriggerTest, FullPagesCollectsOnGrowthAndRecordsEstimateAfter) {
+  Init(Cfg(CGC_TRIGGER_FULLPAGES));
+  mem_.full_page_bytes = 10 * M;
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 3 * M;
+  Batches(4);  // 10M over 0: growth
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_MEMORY_GROWTH);
+  EXPECT_EQ(fake_.last_figures.estimate_now, 10 * M);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 0u);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 3 * M);
+
+  mem_.full_page_bytes = 3 * M + 200 * 1024;  // +200K: under 10% of 3M
+  Batches(4);
+  EXPECT_EQ(fake_.calls, 1);
+  mem_.full_page_bytes = 3 * M + 400 * 1024;  // +400K: over 10%
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 3 * M);
+
+  cgc_stats stats{};
+  TriggerFillStats(&stats);
+  EXPECT_EQ(stats.full_page_bytes_after, 3 * M);
+  EXPECT_EQ(stats.full_page_bytes, 3 * M);
+}
+
+TEST_F(TriggerTest, RssReadsProcessMemoryOnlyPastThreshold) {
+  Init(Cfg(CGC_TRIGGER_RSS));
+  mem_.rss = 100 * M;
+  Batches(3);
+  EXPECT_EQ(mem_.rss_reads, 0);
+  Batches(1);  // first check: 100M over 0 -> collect; then read after
+  EXPECT_EQ(fake_.calls, 1);
+  EXPECT_EQ(mem_.rss_reads, 2);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 100 * M);
+  mem_.full_page_bytes = 1000 * M;  // trash the rss policy cannot see
+  Batches(4);
+  EXPECT_EQ(fake_.calls, 1);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
+  EXPECT_EQ(mem_.rss_reads, 3);  // one read per threshold, not per batch
+  Batches(3);
+  EXPECT_EQ(mem_.rss_reads, 3);
+}
+
+TEST_F(TriggerTest, PacedChecksEveryBatchAgainstTheGoal) {
+  Config c = Cfg(CGC_TRIGGER_PACED, 100000);
+  c.mem_growth = 1.0;
+  c.mem_min = 4 * M;
+  Init(c);
+  mem_.full_page_bytes = 4 * M;
+  Batches(1);
+  EXPECT_EQ(fake_.calls, 0);
+  mem_.full_page_bytes = 4 * M + 1;
+  Batches(1);  // far below the threshold, but over the goal
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
+  EXPECT_EQ(fake_.last_figures.estimate_now, 4 * M + 1);
+}
+
+TEST_F(TriggerTest, ExternalPressureFeedsThePacedGoal) {
+  Config c = Cfg(CGC_TRIGGER_PACED, 100000);
+  c.mem_min = 4 * M;
+  Init(c);
+  mem_.external = 5 * M;
+  Batches(1);
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_figures.estimate_now, 5 * M);
+}
+
+TEST_F(TriggerTest, AllocationInsideACollectionDoesNotRecurse) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  fake_.reentrant_batch = 5000;  // a finalizer allocating a lot
+  Batches(4);
+  EXPECT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.max_in_flight, 1);
+}
+
+TEST_F(TriggerTest, ConcurrentThreadsStartOneCollectionAtATime) {
+  Init(Cfg(CGC_TRIGGER_COUNT, 500));
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([] { Batches(2000); });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(fake_.max_in_flight, 1);
+  // 8 x 2000 x 256 young; at least one collection per ~2 x 500 allowed
+  // through, and never more than one per two batches.
+  EXPECT_GT(fake_.calls, 100);
+  EXPECT_LE(fake_.calls, kThreads * 2000 / 2);
+}
+
+TEST_F(TriggerTest, NothingHappensBeforeInit) {
+  TriggerShutdown();
+  g_fake = &fake_;
+  Batches(100);
+  EXPECT_EQ(fake_.calls, 0);
+}
+
+}  // namespace
+}  // namespace cyclegc::internal
