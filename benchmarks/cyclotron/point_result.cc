@@ -1,0 +1,139 @@
+#include "point_result.h"
+
+#include <functional>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace cyclotron {
+namespace {
+
+// One table drives both directions so a new field cannot be half-wired.
+struct Field {
+  const char* key;
+  std::function<std::string(const PointResult&)> get;
+  std::function<bool(absl::string_view, PointResult&)> set;
+};
+
+template <typename T>
+Field Num(const char* key, T PointResult::*member) {
+  return {key,
+          [member](const PointResult& r) { return absl::StrCat(r.*member); },
+          [member](absl::string_view v, PointResult& r) {
+            if constexpr (std::is_same_v<T, double>) {
+              return absl::SimpleAtod(v, &(r.*member));
+            } else {
+              return absl::SimpleAtoi(v, &(r.*member));
+            }
+          }};
+}
+
+template <typename T>
+Field SpecNum(const char* key, T PointSpec::*member) {
+  return {
+      key,
+      [member](const PointResult& r) { return absl::StrCat(r.point.*member); },
+      [member](absl::string_view v, PointResult& r) {
+        return absl::SimpleAtoi(v, &(r.point.*member));
+      }};
+}
+
+Field Bool(const char* key, bool PointResult::*member) {
+  return {key,
+          [member](const PointResult& r) {
+            return std::string(r.*member ? "1" : "0");
+          },
+          [member](absl::string_view v, PointResult& r) {
+            if (v != "0" && v != "1") return false;
+            r.*member = v == "1";
+            return true;
+          }};
+}
+
+Field Text(const char* key, std::string PointResult::*member) {
+  return {key, [member](const PointResult& r) { return r.*member; },
+          [member](absl::string_view v, PointResult& r) {
+            r.*member = std::string(v);
+            return true;
+          }};
+}
+
+const std::vector<Field>& Fields() {
+  static const auto* fields = new std::vector<Field>{
+      {"wl", [](const PointResult& r) { return r.point.wl; },
+       [](absl::string_view v, PointResult& r) {
+         r.point.wl = std::string(v);
+         return true;
+       }},
+      SpecNum("cycle", &PointSpec::cycle),
+      SpecNum("extra", &PointSpec::extra),
+      SpecNum("live", &PointSpec::live),
+      SpecNum("cyc", &PointSpec::cyc),
+      Num("threads", &PointResult::threads),
+      Text("policy", &PointResult::policy),
+      Num("t_target_s", &PointResult::t_target_s),
+      Num("run_s", &PointResult::run_s),
+      Num("objects_target", &PointResult::objects_target),
+      Num("created", &PointResult::created),
+      Num("rss_peak", &PointResult::rss_peak),
+      Num("rss_max", &PointResult::rss_max),
+      Num("rss_final", &PointResult::rss_final),
+      Num("fpb_max", &PointResult::fpb_max),
+      Num("trash_max", &PointResult::trash_max),
+      Num("trash_sampled_max", &PointResult::trash_sampled_max),
+      Num("trash_final", &PointResult::trash_final),
+      Num("trash_after_collect", &PointResult::trash_after_collect),
+      Num("collections", &PointResult::collections),
+      Num("deferred", &PointResult::deferred),
+      Num("pause_events", &PointResult::pause_events),
+      Num("pause_max_ms", &PointResult::pause_max_ms),
+      Num("pause_p99_ms", &PointResult::pause_p99_ms),
+      Bool("trash_stable", &PointResult::trash_stable),
+      Bool("rss_stable", &PointResult::rss_stable),
+      Num("samples", &PointResult::samples),
+      Text("error", &PointResult::error),
+  };
+  return *fields;
+}
+
+}  // namespace
+
+std::string SerializeResult(const PointResult& r) {
+  std::string out;
+  for (const Field& f : Fields()) {
+    std::string value = f.get(r);
+    // One line per field: newlines in an error message become spaces.
+    for (char& c : value) {
+      if (c == '\n') c = ' ';
+    }
+    absl::StrAppend(&out, f.key, "=", value, "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<PointResult> ParseResult(const std::string& text) {
+  std::map<std::string, std::string, std::less<>> values;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits('=', 1));
+    values[std::string(kv.first)] = std::string(kv.second);
+  }
+  PointResult r;
+  for (const Field& f : Fields()) {
+    auto it = values.find(f.key);
+    if (it == values.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("result file lacks '", f.key, "'"));
+    }
+    if (!f.set(it->second, r)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "result file: bad value for '", f.key, "': '", it->second, "'"));
+    }
+  }
+  return r;
+}
+
+}  // namespace cyclotron

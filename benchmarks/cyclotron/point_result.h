@@ -1,0 +1,46 @@
+// What one run of one grid point measured, and its exchange format between
+// the `compare` parent and its `run` children (one "key=value" per line).
+#ifndef CYCLOTRON_POINT_RESULT_H_
+#define CYCLOTRON_POINT_RESULT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "point_spec.h"
+
+namespace cyclotron {
+
+struct PointResult {
+  PointSpec point;
+  int threads = 1;
+  std::string policy;      // trigger in force, as the library names it
+  double t_target_s = -1;  // wall time until `objects` were created
+  double run_s = 0;        // whole run, until stable or the time cap
+  int64_t objects_target = 0;
+  int64_t created = 0;    // objects created by the workload
+  int64_t rss_peak = 0;   // VmHWM, bytes
+  int64_t rss_max = 0;    // max of the samples, bytes
+  int64_t rss_final = 0;  // last sample, bytes
+  int64_t fpb_max = 0;    // max sampled cgc_full_page_bytes()
+  int64_t trash_max = 0;  // max at collection starts and samples (exact)
+  int64_t trash_sampled_max = 0;     // max over the periodic samples only
+  int64_t trash_final = 0;           // last sample
+  int64_t trash_after_collect = -1;  // after the workload stopped + collect
+  int64_t collections = 0;           // cgc_get_stats
+  int64_t deferred = 0;              // cgc_get_stats
+  int64_t pause_events = 0;          // STOP events seen
+  double pause_max_ms = 0;
+  double pause_p99_ms = 0;
+  bool trash_stable = false;
+  bool rss_stable = false;
+  int64_t samples = 0;
+  std::string error;  // non-empty: the run failed
+};
+
+std::string SerializeResult(const PointResult& r);
+absl::StatusOr<PointResult> ParseResult(const std::string& text);
+
+}  // namespace cyclotron
+
+#endif  // CYCLOTRON_POINT_RESULT_H_
