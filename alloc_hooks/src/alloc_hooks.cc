@@ -1,7 +1,8 @@
-// Per-thread heap set-up/teardown and the allocation entry points.
+// Per-thread heap set-up/teardown, fork and shutdown support, and the
+// allocation entry points.
 #include "alloc_hooks/alloc_hooks.h"
 
-#include <cstring>
+#include <pthread.h>
 
 #include "absl/status/status.h"
 #include "mimalloc.h"
@@ -9,54 +10,94 @@
 #include "thread_heaps.h"
 
 namespace cyclegc::alloc {
+namespace {
 
 using internal::RegistryMutex;
 
+// Hands every page of the slot's heaps to mimalloc's abandoned list (blocks
+// stay valid and walkable; their bytes move to mi_abandoned_full_page_bytes)
+// and frees the slot. Runs with the registry mutex held, so it never overlaps a
+// VisitGcBlocks walk.
+void AbandonSlot(ThreadHeaps* heaps)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex()) {
+  mi_heap_abandon_in_place(heaps->gc);
+  mi_heap_abandon_in_place(heaps->plain);
+  heaps->gc = heaps->plain = nullptr;
+  internal::ReleaseSlot(heaps);
+}
+
+void DetachLocked(ThreadHeaps* heaps)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex()) {
+  AbandonSlot(heaps);
+  // A segment is abandoned only once every page in it is, and segments are
+  // shared by all heaps of a thread: abandon the backing heap too so no GC page
+  // is left in a segment that is neither owned nor on the abandoned list.
+  mi_heap_collect_abandon(mi_heap_get_backing());
+  // Run mimalloc's thread-done now, under our lock: left to the pthread key
+  // destructor at thread exit it would pop and push abandoned segments
+  // (_mi_abandoned_collect) concurrently with a walk. A later AttachThread on
+  // this thread re-initialises mimalloc's thread state.
+  mi_thread_done();
+}
+
+}  // namespace
+
 absl::Status Init() {
-  // mimalloc initialises itself lazily; a failing first allocation means it
-  // cannot get memory from the OS.
-  void* probe = mi_malloc(16);
-  if (probe == nullptr) {
-    return absl::ResourceExhaustedError(
-        "mimalloc cannot allocate (mi_malloc(16) failed)");
-  }
-  mi_free(probe);
+  mi_process_init();
   return absl::OkStatus();
 }
 
 absl::StatusOr<ThreadHeaps*> AttachThread() {
   absl::MutexLock lock(&RegistryMutex());
   ThreadHeaps* slot = internal::AcquireSlot();
-  slot->gc = mi_heap_new();
-  slot->plain = mi_heap_new();
-  if (slot->gc == nullptr || slot->plain == nullptr) {
-    if (slot->gc != nullptr) mi_heap_delete(slot->gc);
-    if (slot->plain != nullptr) mi_heap_delete(slot->plain);
-    slot->gc = slot->plain = nullptr;
-    internal::ReleaseSlot(slot);
+  if (slot == nullptr) {
     return absl::ResourceExhaustedError(
-        "AttachThread: mimalloc could not create the thread's heaps");
+        "AttachThread: out of memory for the thread's heap slot");
   }
+  slot->gc = mi_heap_init_in_place(slot->gc_storage, kGcHeapTag);
+  slot->plain = mi_heap_init_in_place(slot->plain_storage, kPlainHeapTag);
+  if (slot->gc == nullptr || slot->plain == nullptr) {
+    AbandonSlot(slot);
+    return absl::InternalError(
+        "AttachThread: mimalloc could not initialise the thread's heaps");
+  }
+  slot->owner = pthread_self();
   return slot;
 }
 
 void DetachThread(ThreadHeaps* heaps) {
   absl::MutexLock lock(&RegistryMutex());
-  mi_heap_delete(heaps->gc);
-  mi_heap_delete(heaps->plain);
-  heaps->gc = heaps->plain = nullptr;
-  internal::ReleaseSlot(heaps);
+  DetachLocked(heaps);
 }
 
 void OrphanThreadAfterFork(ThreadHeaps* heaps) {
   absl::MutexLock lock(&RegistryMutex());
-  heaps->gc = heaps->plain = nullptr;
-  internal::ReleaseSlot(heaps);
+  // The dead thread's mimalloc state was copied into the child and nothing else
+  // uses it, so its heaps can be abandoned from here. Its backing heap holds no
+  // pages (cyclegc never allocates from backing heaps), so its segments become
+  // fully abandoned.
+  AbandonSlot(heaps);
 }
 
-void Shutdown() {
+void ForkPrepare() ABSL_NO_THREAD_SAFETY_ANALYSIS { RegistryMutex().Lock(); }
+void ForkParent() ABSL_NO_THREAD_SAFETY_ANALYSIS { RegistryMutex().Unlock(); }
+void ForkChild() { internal::ReinitRegistryMutexAfterFork(); }
+
+bool Shutdown() {
   absl::MutexLock lock(&RegistryMutex());
+  bool others_attached = false;
+  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
+    if (!s->in_use) continue;
+    if (pthread_equal(s->owner, pthread_self())) {
+      DetachLocked(s);
+    } else {
+      others_attached = true;
+    }
+  }
+  // Never free a slot another thread still uses; leaking beats a crash.
+  if (others_attached) return false;
   internal::FreeAllSlots();
+  return true;
 }
 
 void* GcAlloc(ThreadHeaps* heaps, size_t size) {

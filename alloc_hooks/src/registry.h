@@ -1,6 +1,7 @@
-// Internal: the set of ThreadHeaps slots. Attach/detach are serialised by a
-// mutex; traversal is lock-free (slots are published with release stores and
-// never unlinked before Shutdown()).
+// Internal: the set of ThreadHeaps slots. Claiming and releasing slots is
+// serialised by a mutex (which also serialises detach, orphaning and walks);
+// traversal is lock-free (slots are published with release stores and never
+// unlinked before Shutdown()).
 #ifndef CYCLEGC_ALLOC_HOOKS_SRC_REGISTRY_H_
 #define CYCLEGC_ALLOC_HOOKS_SRC_REGISTRY_H_
 
@@ -10,19 +11,20 @@
 
 namespace cyclegc::alloc::internal {
 
-// Serialises attach, detach, orphaning, walks and shutdown.
 absl::Mutex& RegistryMutex();
+// In a fork child: a fresh, unlocked mutex (whoever held it may be gone).
+void ReinitRegistryMutexAfterFork();
 
-// Returns a free slot (reused or new, published) marked in_use.
+// Returns a free slot (reused, or new and published with zeroed heap storage)
+// marked in_use; nullptr on out-of-memory.
 ThreadHeaps* AcquireSlot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex());
-// Marks the slot free for reuse.
 void ReleaseSlot(ThreadHeaps* slot)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex());
 
 // First slot of the lock-free list (follow `next`).
 ThreadHeaps* FirstSlot();
 
-// Frees every slot; all must be released.
+// Frees every slot and its storage; none may be in use.
 void FreeAllSlots() ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex());
 
 }  // namespace cyclegc::alloc::internal

@@ -1,21 +1,31 @@
-// Internal: one registry slot per attached thread. Slots are never freed before
-// Shutdown(), so lock-free readers (FullPageBytes) may traverse them at any
-// time.
+// Internal: one registry slot per attached thread. Slots and their heap storage
+// are never freed before Shutdown(), so lock-free readers (FullPageBytes) may
+// read any slot's counters at any time.
 #ifndef CYCLEGC_ALLOC_HOOKS_SRC_THREAD_HEAPS_H_
 #define CYCLEGC_ALLOC_HOOKS_SRC_THREAD_HEAPS_H_
 
-#include <atomic>
+#include <pthread.h>
 
 #include "mimalloc.h"
 
 namespace cyclegc::alloc {
 
+// Heap tags (patched mimalloc): reclaimed pages go to a heap with their tag,
+// so GC pages never end up in a plain heap. 0 is mimalloc's backing heap.
+inline constexpr uint8_t kGcHeapTag = 1;
+inline constexpr uint8_t kPlainHeapTag = 2;
+
 struct ThreadHeaps {
-  mi_heap_t* gc = nullptr;     // GC objects (tag kGcHeapTag)
-  mi_heap_t* plain = nullptr;  // cgc_malloc memory (tag kPlainHeapTag)
-  // True while a thread owns this slot (between AttachThread and
-  // DetachThread/OrphanThreadAfterFork).
-  std::atomic<bool> in_use{false};
+  // Caller-owned mi_heap_t storage (mi_heap_struct_size() bytes each, zeroed
+  // at creation). Their full_page_bytes counters are 0 while the slot is free.
+  mi_heap_t* gc_storage = nullptr;
+  mi_heap_t* plain_storage = nullptr;
+  // Initialised heaps while attached, nullptr otherwise.
+  mi_heap_t* gc = nullptr;
+  mi_heap_t* plain = nullptr;
+  // Guarded by the registry mutex.
+  bool in_use = false;
+  pthread_t owner{};
   // Registry link; written once before the slot is published.
   ThreadHeaps* next = nullptr;
 };

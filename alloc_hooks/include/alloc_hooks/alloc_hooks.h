@@ -30,10 +30,14 @@ absl::Status Init();
 // pointer in its thread state.
 absl::StatusOr<ThreadHeaps*> AttachThread();
 
-// Called on the owning thread when it detaches or exits: its pages are handed
-// to mimalloc's abandoned list (live blocks stay valid and walkable; other
-// threads may later reclaim the pages) and its full-page bytes are folded into
-// the exited-threads total so nothing is lost or counted twice.
+// Called on the owning thread when it detaches or exits, while it still counts
+// as attached (no walk may run concurrently). Its pages are handed to
+// mimalloc's abandoned list: live blocks stay valid and walkable, other
+// threads may later reclaim the pages (GC pages only into GC heaps), and their
+// full-page bytes move to the abandoned total, so nothing is lost or counted
+// twice. Also finishes mimalloc's per-thread state, so the thread may exit, or
+// keep running and AttachThread again later (getting fresh heaps). `heaps` must
+// not be used afterwards.
 void DetachThread(ThreadHeaps* heaps);
 
 // Called in a fork() child for every ThreadHeaps whose thread did not survive
@@ -43,11 +47,20 @@ void DetachThread(ThreadHeaps* heaps);
 // only.
 void OrphanThreadAfterFork(ThreadHeaps* heaps);
 
-// Releases everything alloc_hooks owns (registry slots, cached memory) so leak
-// checkers see nothing after cgc_shutdown. Every other thread must have
-// detached; the calling thread is detached if it is still attached. Init() may
-// be called again afterwards.
-void Shutdown();
+// fork() support for the runtime's pthread_atfork handlers: ForkPrepare takes
+// the registry lock, ForkParent releases it, ForkChild gives the child a fresh
+// unlocked one (safe even without ForkPrepare). Call OrphanThreadAfterFork only
+// after ForkChild.
+void ForkPrepare();
+void ForkParent();
+void ForkChild();
+
+// Releases everything alloc_hooks owns (registry slots and heap storage) so
+// leak checkers see nothing after cgc_shutdown. The calling thread is detached
+// if it is still attached. Returns false, and frees nothing, if another thread
+// is still attached. Init() may be called again afterwards. Must not run
+// concurrently with any other function here.
+bool Shutdown();
 
 // Zeroed GC block of `size` bytes from the calling thread's GC heap.
 // nullptr on out-of-memory.
@@ -63,8 +76,9 @@ void* Malloc(ThreadHeaps* heaps, size_t size);
 void Free(void* p);
 
 // Process-wide bytes in full mimalloc pages: the sum of every attached thread's
-// counter plus the total folded in from detached/exited threads. Lock-free,
-// never stops the world; cost O(attached threads) relaxed loads.
+// counters plus the bytes of abandoned pages (detached/exited threads' pages
+// not yet reclaimed). Lock-free, never stops the world; cost O(registry slots)
+// relaxed loads.
 size_t FullPageBytes();
 
 // Full-page bytes of one thread's heaps (GC + plain).
