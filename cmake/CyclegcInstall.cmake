@@ -16,6 +16,10 @@ write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/cyclegcConfigVersi
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cyclegcConfig.cmake"
               "${CMAKE_CURRENT_BINARY_DIR}/cyclegcConfigVersion.cmake"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cyclegc)
+# The .pc file finds its prefix relative to itself, so `cmake --install --prefix`
+# into any directory yields a working pkg-config package.
+file(RELATIVE_PATH CYCLEGC_PC_PREFIX_FROM_PCDIR "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" CYCLEGC_PC_PREFIX_FROM_PCDIR "${CYCLEGC_PC_PREFIX_FROM_PCDIR}")
 configure_file(cmake/cyclegc.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cyclegc.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cyclegc.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
