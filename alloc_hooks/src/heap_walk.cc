@@ -13,13 +13,15 @@ namespace {
 struct VisitState {
   BlockVisitor visit;
   void* arg;
+  bool stopped = false;  // the visitor asked to stop
 };
 
 bool VisitOne(const mi_heap_t* /*heap*/, const mi_heap_area_t* /*area*/,
               void* block, size_t block_size, void* arg) {
   if (block == nullptr) return true;  // an area (page) header, not a block
   auto* st = static_cast<VisitState*>(arg);
-  return st->visit(block, block_size, st->arg);
+  if (!st->visit(block, block_size, st->arg)) st->stopped = true;
+  return !st->stopped;
 }
 
 }  // namespace
@@ -43,13 +45,16 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
 void VisitGcBlocks(BlockVisitor visit, void* arg) {
   absl::MutexLock lock(&internal::RegistryMutex());
   VisitState st{visit, arg};
-  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
-    if (!s->in_use) continue;
-    if (!mi_heap_visit_blocks(s->gc, /*visit_all_blocks=*/true, &VisitOne, &st))
-      return;
+  // Stop early only on the visitor's request: mi_heap_visit_blocks also
+  // returns false for an empty heap.
+  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
+       s = s->next) {
+    if (s->in_use)
+      mi_heap_visit_blocks(s->gc, /*visit_all_blocks=*/true, &VisitOne, &st);
   }
-  mi_abandoned_visit_blocks(kGcHeapTag, /*visit_all_blocks=*/true, &VisitOne,
-                            &st);
+  if (!st.stopped)
+    mi_abandoned_visit_blocks(kGcHeapTag, /*visit_all_blocks=*/true, &VisitOne,
+                              &st);
 }
 
 size_t FullPageBytesByWalk() {
