@@ -230,6 +230,14 @@ absl::StatusOr<Invocation> ParseCommandLine(
   }
   const std::set<std::string>& allowed =
       command == "run" ? RunFlags() : CompareFlags();
+  // Each parse starts from the defaults, whatever an earlier parse set.
+  for (const std::set<std::string>* names : {&RunFlags(), &CompareFlags()}) {
+    for (const std::string& n : *names) {
+      absl::CommandLineFlag* f = absl::FindCommandLineFlag(n);
+      std::string ignored;
+      if (f != nullptr) f->ParseFrom(f->DefaultValue(), &ignored);
+    }
+  }
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h" || a == "-help") {

@@ -1,0 +1,113 @@
+#include <vector>
+
+#include "format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "pause_log.h"
+#include "point_result.h"
+#include "report.h"
+
+namespace cyclotron {
+namespace {
+
+using ::testing::HasSubstr;
+
+PointResult Sample(const std::string& policy, int64_t rss, double t) {
+  PointResult r;
+  r.point.cycle = 10;
+  r.point.extra = 100000;
+  r.point.live = 100;
+  r.policy = policy;
+  r.rss_peak = rss;
+  r.t_target_s = t;
+  r.trash_max = 8000;
+  r.pause_max_ms = 2.5;
+  r.trash_stable = true;
+  return r;
+}
+
+TEST(ResultFormat, RoundTripsEveryField) {
+  PointResult r = Sample("rss", 123456789, 1.25);
+  r.point.wl = "tree";
+  r.point.cyc = 40;
+  r.threads = 2;
+  r.collections = 17;
+  r.deferred = 300;
+  r.pause_p99_ms = 1.5;
+  r.trash_after_collect = 0;
+  r.rss_stable = true;
+  r.error = "two\nlines";
+  absl::StatusOr<PointResult> back = ParseResult(SerializeResult(r));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->point.wl, "tree");
+  EXPECT_EQ(back->point.cyc, 40);
+  EXPECT_EQ(back->threads, 2);
+  EXPECT_EQ(back->rss_peak, 123456789);
+  EXPECT_DOUBLE_EQ(back->t_target_s, 1.25);
+  EXPECT_EQ(back->deferred, 300);
+  EXPECT_DOUBLE_EQ(back->pause_p99_ms, 1.5);
+  EXPECT_TRUE(back->rss_stable);
+  EXPECT_EQ(back->error, "two lines");
+}
+
+TEST(ResultFormat, MissingOrBadFieldIsAnError) {
+  EXPECT_THAT(ParseResult("wl=chain\n").status().message(), HasSubstr("lacks"));
+  std::string text = SerializeResult(Sample("rss", 1, 1));
+  text.replace(text.find("rss_peak=1"), 10, "rss_peak=x");
+  EXPECT_THAT(ParseResult(text).status().message(), HasSubstr("rss_peak"));
+}
+
+TEST(Format, HumanNumbers) {
+  EXPECT_EQ(HumanCount(100), "100");
+  EXPECT_EQ(HumanCount(10000), "10.0k");
+  EXPECT_EQ(HumanBytes(39.0 * 1024 * 1024), "39M");
+  EXPECT_EQ(HumanBytes(1.9 * 1024 * 1024 * 1024), "1.9G");
+  EXPECT_EQ(HumanTrash(14000), "14k");
+  EXPECT_EQ(Ratio(1, 4), "0.25");
+  EXPECT_EQ(Ratio(1, 0), "-");
+}
+
+TEST(Report, CompareTableShowsRatiosAndMovesUniformColumns) {
+  std::vector<ComparedPoint> rows = {
+      {Sample("rss", 1000 << 20, 2.0), Sample("fullpages", 100 << 20, 2.1)}};
+  const std::string t = FormatCompareTable("rss", "fullpages", 1, rows);
+  EXPECT_THAT(t, HasSubstr("base=rss vs new=fullpages (threads=1)"));
+  EXPECT_THAT(t, HasSubstr("r-rss"));
+  EXPECT_THAT(t, HasSubstr("0.10"));  // r-rss
+  EXPECT_THAT(t, HasSubstr("1.05"));  // r-t
+  EXPECT_THAT(t, HasSubstr("Uniform columns omitted: wl: chain, cyc%: 100"));
+  const std::string csv = CompareCsv("rss", "fullpages", 1, rows);
+  EXPECT_THAT(csv, HasSubstr("base,new,threads,wl,cycle,extra,live,cyc"));
+  EXPECT_THAT(csv, HasSubstr(",0.1000,"));
+  const std::string json = CompareJson("rss", "fullpages", 1, rows);
+  EXPECT_THAT(json, HasSubstr("\"ratios\": {\"t\": 1.05, \"rss\": 0.1"));
+}
+
+TEST(Report, FailedRunIsMarked) {
+  PointResult bad = Sample("fullpages", 1, 1);
+  bad.error = "child killed by signal 9";
+  std::vector<ComparedPoint> rows = {{Sample("rss", 1, 1), bad}};
+  const std::string t = FormatCompareTable("rss", "fullpages", 1, rows);
+  EXPECT_THAT(t, HasSubstr("FAIL"));
+  EXPECT_THAT(t, HasSubstr("child killed by signal 9"));
+}
+
+TEST(PauseLog, MaxAndP99FromStopEvents) {
+  PauseLog log;
+  cgc_event e{};
+  e.kind = CGC_EVENT_START;
+  e.pause_ns = 999000000;  // START events carry no pause: ignored
+  log.OnEvent(e);
+  e.kind = CGC_EVENT_STOP;
+  for (int i = 1; i <= 100; ++i) {
+    e.pause_ns = static_cast<uint64_t>(i) * 1000000;
+    log.OnEvent(e);
+  }
+  const PauseLog::Summary s = log.Summarize();
+  EXPECT_EQ(s.stops, 100);
+  EXPECT_DOUBLE_EQ(s.max_ms, 100);
+  EXPECT_DOUBLE_EQ(s.p99_ms, 99);
+}
+
+}  // namespace
+}  // namespace cyclotron
