@@ -1,10 +1,12 @@
 #include "point_runner.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -63,7 +65,8 @@ namespace {
 struct Sample {
   double t_s;
   int64_t rss;
-  int64_t trash;
+  int64_t trash;       // at the sample
+  int64_t trash_peak;  // highest since the previous sample
   int64_t fpb;
   int64_t created;
   int64_t collections;
@@ -76,10 +79,13 @@ absl::Status WriteSeries(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrFormat("cannot write time series to '%s'", path));
   }
-  std::fprintf(f, "t_s,rss_bytes,trash,full_page_bytes,created,collections\n");
+  std::fprintf(
+      f,
+      "t_s,rss_bytes,trash,trash_peak,full_page_bytes,created,collections\n");
   for (const Sample& s : series) {
-    std::fprintf(f, "%.3f,%lld,%lld,%lld,%lld,%lld\n", s.t_s,
+    std::fprintf(f, "%.3f,%lld,%lld,%lld,%lld,%lld,%lld\n", s.t_s,
                  static_cast<long long>(s.rss), static_cast<long long>(s.trash),
+                 static_cast<long long>(s.trash_peak),
                  static_cast<long long>(s.fpb),
                  static_cast<long long>(s.created),
                  static_cast<long long>(s.collections));
@@ -109,14 +115,25 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
         absl::StrCat("cgc_init failed: ", cgc_last_error()));
   }
 
+  // Trash peaks right before a collection frees it: snapshot it there, so
+  // the maximum is exact and each sample can carry the peak of its interval
+  // (instantaneous samples of a fast sawtooth would be noise).
   std::atomic<int64_t> trash_max{0};
-  PauseLog pauses(
-      [&trash_max] { StoreMax(trash_max, Counters().Snapshot().trash()); });
+  std::atomic<int64_t> window_peak{0};
+  PauseLog pauses([&trash_max, &window_peak] {
+    const int64_t trash = Counters().Snapshot().trash();
+    StoreMax(trash_max, trash);
+    StoreMax(window_peak, trash);
+  });
   if (pauses.Register() != 0) {
     std::string err = cgc_last_error();
     cgc_shutdown();
     return absl::FailedPreconditionError("cgc_callback_add failed: " + err);
   }
+
+  // The sampler touches no objects: detached, it never delays a collection's
+  // stop-the-world (stats and full-page bytes need no attached thread).
+  cgc_thread_detach();
 
   WorkerShared shared;
   shared.objects_target = o.objects;
@@ -135,25 +152,23 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
   const absl::Duration period = absl::Seconds(o.sample_s);
   absl::Time next = shared.start + period;
   while (true) {
-    // The sampler is attached (cgc_init attached it) but touches no objects:
-    // while it sleeps it counts as stopped, so collections need not wait.
-    cgc_blocking_begin();
     absl::SleepFor(next - absl::Now());
-    cgc_blocking_end();
     next += period;
     const absl::Time now = absl::Now();
     const double t = absl::ToDoubleSeconds(now - shared.start);
     cgc_stats stats{};
     cgc_get_stats(&stats);
     const TrashSnapshot snap = Counters().Snapshot();
+    const int64_t peak = std::max(window_peak.exchange(0), snap.trash());
     const Sample s{t,
                    CurrentRssBytes(),
                    snap.trash(),
+                   peak,
                    static_cast<int64_t>(cgc_full_page_bytes()),
                    snap.created,
                    static_cast<int64_t>(stats.collections)};
     series.push_back(s);
-    trash_series.push_back(static_cast<double>(s.trash));
+    trash_series.push_back(static_cast<double>(s.trash_peak));
     rss_kib_series.push_back(static_cast<double>(s.rss) / 1024.0);
     StoreMax(trash_max, s.trash);
     r.trash_sampled_max = std::max(r.trash_sampled_max, s.trash);
@@ -167,9 +182,7 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
     if (long_enough && r.trash_stable && r.rss_stable) break;
   }
   shared.stop.store(true);
-  cgc_blocking_begin();  // workers may need a collection to finish
   for (std::thread& th : threads) th.join();
-  cgc_blocking_end();
   r.run_s = absl::ToDoubleSeconds(absl::Now() - shared.start);
 
   cgc_stats stats{};
@@ -191,19 +204,27 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
   }
   pauses.Unregister();
   r.trash_max = trash_max.load();
-  // Every released object must be freed once the cycles are collected:
-  // what remains is a leak in the harness or the library.
-  cgc_collect();
-  const TrashSnapshot end = Counters().Snapshot();
-  r.created = end.created;
-  r.trash_after_collect = end.trash();
   {
     absl::MutexLock lock(&shared.mu);
     r.error = shared.error;
   }
+  // Every released object must be freed once the cycles are collected:
+  // what remains is a leak in the harness or the library.
+  if (cgc_thread_attach() != 0 && r.error.empty()) {
+    r.error = absl::StrCat("cgc_thread_attach: ", cgc_last_error());
+  }
+  cgc_collect();
+  const TrashSnapshot end = Counters().Snapshot();
+  r.created = end.created;
+  r.trash_after_collect = end.trash();
   if (r.error.empty() && end.released != end.created) {
     r.error = absl::StrFormat("accounting: %d created but %d released",
                               end.created, end.released);
+  }
+  if (r.error.empty() && end.trash() != 0) {
+    r.error = absl::StrFormat(
+        "%d released objects still unfreed after the final cgc_collect()",
+        end.trash());
   }
   cgc_shutdown();
   if (!o.series_out.empty()) {
