@@ -22,9 +22,6 @@
 
 namespace cyclegc::internal {
 
-// thread_state.cc: the calling thread's state even if abandoned.
-ThreadState* RawCurrentThreadForFork();
-
 namespace {
 
 std::vector<ThreadState*>* g_locked_queues = nullptr;
@@ -54,12 +51,20 @@ void ParentAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 }
 
 void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  // Parent threads may have been queued on these locks: start from new ones.
-  for (ThreadState* ts : *g_locked_queues) new (&ts->queue_mu) absl::Mutex();
+  // Release what PrepareFork took (so this thread's held-lock bookkeeping is
+  // right), then start from fresh locks: parent threads that were queued on
+  // them do not exist here.
+  for (ThreadState* ts : *g_locked_queues) {
+    ts->queue_mu.Unlock();
+    new (&ts->queue_mu) absl::Mutex();
+  }
   delete g_locked_queues;
   g_locked_queues = nullptr;
+  PerThreadIndexMutex().Unlock();
   ReinitPerThreadIndexAfterFork();
+  StopTheWorldMutex().Unlock();
   ReinitStopTheWorldAfterFork();
+  RegistryMutex().Unlock();
   ReinitRegistryAfterFork();
 
   ThreadState* self = CurrentThread();

@@ -3,10 +3,12 @@
 
 #include <atomic>
 
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "last_error.h"
 #include "refcount.h"
+#include "registry.h"
 #include "seams.h"
 #include "thread_state.h"
 
@@ -71,12 +73,25 @@ CGC_API void cgc_shutdown(void) {
     ci::SetLastError(CGC_ESTATE, "cgc_shutdown: not initialised");
     return;
   }
+  // Other threads' heaps can only be detached on their own threads: shutting
+  // down under them would free memory they still use.
+  size_t others = 0;
+  {
+    absl::ReaderMutexLock registry_lock(&ci::RegistryMutex());
+    others = ci::ThreadCount() - (ci::CurrentThread() != nullptr ? 1 : 0);
+  }
+  if (others != 0) {
+    ci::SetLastError(CGC_ESTATE,
+                     absl::StrFormat("cgc_shutdown: %u other thread(s) still "
+                                     "attached; detach them first",
+                                     others));
+    return;
+  }
   bool attached_here = ci::CurrentThread() != nullptr;
   if (!attached_here) attached_here = ci::AttachCurrentThread() == CGC_OK;
   if (attached_here) ci::CollectorShutdown();
   ci::TriggerShutdown();
   if (attached_here) ci::DetachCurrentThread();
-  ci::AbandonOtherThreads();
   ci::ResetPerThreadIndices();
   ci::g_initialized.store(false, std::memory_order_release);
   cyclegc::alloc::Shutdown();

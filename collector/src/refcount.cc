@@ -86,6 +86,9 @@ intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
                                             std::memory_order_acq_rel));
   Local(o).store(0, std::memory_order_relaxed);
   Tid(o).store(0, std::memory_order_relaxed);
+#ifndef NDEBUG
+  if (count < 0) DieUnderflow(o);  // more releases than references
+#endif
   return count;
 }
 
@@ -240,6 +243,9 @@ CGC_API void cgc_merge_zero_local_(cgc_object* o) {
     desired = (shared & ~kSharedStateMask) | kSharedMerged;
   } while (!ci::Shared(o).compare_exchange_weak(shared, desired,
                                                 std::memory_order_acq_rel));
+#ifndef NDEBUG
+  if (desired < 0) ci::DieUnderflow(o);  // more releases than references
+#endif
   if (desired == kSharedMerged) ci::Release(o);
 }
 

@@ -50,12 +50,7 @@ void DrainUntilEmpty(ThreadState* ts) {
 
 }  // namespace
 
-ThreadState* CurrentThread() {
-  ThreadState* ts = t_state;
-  if (ts != nullptr && ts->abandoned.load(std::memory_order_relaxed))
-    return nullptr;
-  return ts;
-}
+ThreadState* CurrentThread() { return t_state; }
 
 void AddYoung(ThreadState* ts, int64_t n) {
   if (ts == nullptr) {
@@ -74,18 +69,13 @@ void FlushYoung(ThreadState* ts) {
 }
 
 int AttachCurrentThread() {
-  if (t_state != nullptr &&
-      !t_state->abandoned.load(std::memory_order_relaxed)) {
+  if (t_state != nullptr) {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_attach: thread is already attached");
   }
   if (!RuntimeInitialized()) {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_attach: cgc_init has not been called");
-  }
-  if (t_state != nullptr) {  // abandoned by an earlier cgc_shutdown
-    delete t_state;
-    t_state = nullptr;
   }
   auto* ts = new ThreadState();
   ts->tid = CurrentThreadId();
@@ -110,11 +100,6 @@ int DetachCurrentThread() {
   if (ts == nullptr) {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_detach: thread is not attached");
-  }
-  if (ts->abandoned.load(std::memory_order_relaxed)) {  // runtime was shut down
-    delete ts;
-    t_state = nullptr;
-    return CGC_OK;
   }
   cgc_safepoint();
   DrainUntilEmpty(ts);
@@ -148,19 +133,5 @@ int DetachCurrentThread() {
   delete ts;
   return CGC_OK;
 }
-
-void AbandonOtherThreads() {
-  absl::MutexLock lock(&RegistryMutex());
-  std::vector<ThreadState*> others;
-  ForEachThread([&](ThreadState& ts) {
-    if (&ts != t_state) others.push_back(&ts);
-  });
-  for (ThreadState* ts : others) {
-    RegistryRemove(ts);
-    ts->abandoned.store(true, std::memory_order_relaxed);
-  }
-}
-
-ThreadState* RawCurrentThreadForFork() { return t_state; }
 
 }  // namespace cyclegc::internal

@@ -53,9 +53,6 @@ struct ThreadState {
   // linked through ob_tid_ (dead objects have no owner).
   int dealloc_depth = 0;
   cgc_object* dealloc_later = nullptr;
-
-  // Set by cgc_shutdown for threads still attached elsewhere.
-  std::atomic<bool> abandoned{false};
 };
 
 // The calling thread's state, or nullptr if it is not attached. Initial-exec
@@ -66,10 +63,6 @@ ThreadState* CurrentThread();
 // hook). Attach fails (changing nothing) if already attached.
 int AttachCurrentThread();
 int DetachCurrentThread();
-
-// cgc_shutdown: threads still attached elsewhere lose their state; they see
-// themselves as detached from then on and free it on their next detach/exit.
-void AbandonOtherThreads();
 
 // Young-count bookkeeping off the refcount fast path.
 void AddYoung(ThreadState* ts, int64_t n);

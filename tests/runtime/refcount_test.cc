@@ -1,0 +1,244 @@
+// Biased reference counting across threads: owner and non-owner paths, merge at
+// local zero, merge queues, owners that exit.
+#include "refcount.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "object.h"
+#include "runtime_fixture.h"
+#include "seams.h"
+#include "stop_the_world.h"
+
+namespace cyclegc::testing {
+namespace {
+
+using RefcountTest = RuntimeTest;
+
+TEST_F(RefcountTest, OwnerCountsAndFreesAtZero) {
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  EXPECT_EQ(cgc_is_tracked(Obj(n)), 1);
+  cgc_incref(Obj(n));
+  cgc_incref(Obj(n));
+  EXPECT_EQ(cgc_refcount(Obj(n)), 3u);
+  EXPECT_EQ(n->header.ob_ref_shared_, 0)
+      << "owner increfs must not touch the shared count";
+  cgc_decref(Obj(n));
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 0);
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_F(RefcountTest, CreatedOnAReleasedOnBAndCFreedOnceOnLastReleaser) {
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<int> destroyed{0};
+    std::thread::id destroyed_on;
+    Node* n = nullptr;
+    std::thread::id a_id;
+    RunAttached([&] {
+      n = NewNode(&destroyed, &destroyed_on);
+      a_id = std::this_thread::get_id();
+      cgc_incref(Obj(n));
+      cgc_incref(Obj(n));  // one reference each for B and C
+    });                    // A detaches and exits still holding its own count
+    std::thread::id b_id, c_id;
+    std::atomic<int> go{0};
+    std::thread b([&] {
+      cgc_thread_attach();
+      b_id = std::this_thread::get_id();
+      go.fetch_add(1);
+      while (go.load() < 2) {
+      }
+      for (int i = 0; i < 1000; ++i) {
+        cgc_incref(Obj(n));
+        cgc_decref(Obj(n));
+      }
+      cgc_decref(Obj(n));
+      cgc_thread_detach();
+    });
+    std::thread c([&] {
+      cgc_thread_attach();
+      c_id = std::this_thread::get_id();
+      go.fetch_add(1);
+      while (go.load() < 2) {
+      }
+      for (int i = 0; i < 1000; ++i) {
+        cgc_incref(Obj(n));
+        cgc_decref(Obj(n));
+      }
+      cgc_decref(Obj(n));
+      cgc_thread_detach();
+    });
+    b.join();
+    c.join();
+    EXPECT_EQ(destroyed.load(), 0);
+    EXPECT_EQ(cgc_refcount(Obj(n)), 1u);  // A's count
+    cgc_decref(Obj(n));                   // main releases A's reference
+    EXPECT_EQ(destroyed.load(), 1);
+    EXPECT_EQ(destroyed_on, std::this_thread::get_id());
+    EXPECT_NE(destroyed_on, a_id);
+  }
+}
+
+TEST_F(RefcountTest, LastReferenceDroppedByNonOwnerFreesThere) {
+  std::atomic<int> destroyed{0};
+  std::thread::id destroyed_on;
+  Node* n = NewNode(&destroyed, &destroyed_on);
+  cgc_incref(Obj(n));  // for the other thread
+  std::thread::id other;
+  std::atomic<bool> owner_dropped{false};
+  std::thread t([&] {
+    cgc_thread_attach();
+    other = std::this_thread::get_id();
+    while (!owner_dropped.load()) {
+    }
+    cgc_decref(Obj(n));
+    cgc_thread_detach();
+  });
+  // Owner drops both its counts: local zero with a shared count pending.
+  cgc_decref(Obj(n));
+  // Two local counts, one given away: the owner's second decref merges.
+  cgc_decref(Obj(n));
+  // The other thread never counted it on the shared side: its decref queues
+  // to us or finds the object merged at zero.
+  owner_dropped.store(true);
+  t.join();
+  cgc_safepoint();
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_F(RefcountTest, NonOwnerDecrefAtSharedZeroQueuesToOwner) {
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  cgc_incref(Obj(n));
+  cgc_incref(Obj(n));                        // local 3
+  RunAttached([&] { cgc_decref(Obj(n)); });  // shared would go negative: queued
+  EXPECT_NE(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 2u);
+  cgc_safepoint();  // owner drains: merged, owner gives up ownership
+  EXPECT_EQ(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+  EXPECT_EQ(n->header.ob_tid_, 0u);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 2u);
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 0);
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_F(RefcountTest, QueueDrainedWhenCountReachesZeroFreesOnOwner) {
+  std::atomic<int> destroyed{0};
+  std::thread::id destroyed_on;
+  Node* n = NewNode(&destroyed, &destroyed_on);
+  cgc_incref(Obj(n));
+  RunAttached([&] { cgc_decref(Obj(n)); });  // queued (count held by the queue)
+  cgc_decref(Obj(n));                        // local zero: merged, still queued
+  EXPECT_EQ(destroyed.load(), 0);
+  cgc_safepoint();  // the queue's count goes: zero
+  EXPECT_EQ(destroyed.load(), 1);
+  EXPECT_EQ(destroyed_on, std::this_thread::get_id());
+}
+
+TEST_F(RefcountTest, QueuedObjectOfExitedOwnerMergesAtOnce) {
+  std::atomic<int> destroyed{0};
+  Node* n = nullptr;
+  RunAttached([&] {
+    n = NewNode(&destroyed);
+    cgc_incref(Obj(n));
+  });                  // owner exits with local count 2
+  cgc_decref(Obj(n));  // owner gone: merged at once (2 - 1)
+  EXPECT_EQ(n->header.ob_tid_, 0u);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_F(RefcountTest, CollectionMergesQueuesWhileStopped) {
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  cgc_incref(Obj(n));
+  cgc_incref(Obj(n));
+  std::atomic<bool> queued{false}, stop{false};
+  std::thread t([&] {
+    cgc_thread_attach();
+    cgc_decref(Obj(n));  // queued to main, which does not poll yet
+    queued.store(true);
+    while (!stop.load()) cgc_safepoint();
+    cgc_thread_detach();
+  });
+  while (!queued.load()) {
+  }
+  internal::StopTheWorld();
+  internal::MergeRefcountsWhileStopped();
+  EXPECT_EQ(internal::TotalRefcount(Obj(n)), 2u);
+  EXPECT_EQ(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+  internal::StartTheWorld();
+  stop.store(true);
+  t.join();
+  cgc_decref(Obj(n));
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_F(RefcountTest, ManyThreadsSharedObjectExactCount) {
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  constexpr int kThreads = 4;
+  constexpr int kIters = 20000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    cgc_incref(Obj(n));
+    threads.emplace_back([&] {
+      cgc_thread_attach();
+      for (int i = 0; i < kIters; ++i) {
+        cgc_incref(Obj(n));
+        cgc_incref(Obj(n));
+        cgc_decref(Obj(n));
+        cgc_decref(Obj(n));
+        if (i % 128 == 0) cgc_safepoint();
+      }
+      cgc_decref(Obj(n));
+      cgc_thread_detach();
+    });
+  }
+  for (int i = 0; i < kIters; ++i) {
+    cgc_incref(Obj(n));
+    cgc_decref(Obj(n));
+  }
+  for (auto& t : threads) t.join();
+  cgc_safepoint();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  EXPECT_EQ(destroyed.load(), 0);
+  cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+#ifndef NDEBUG
+TEST(RefcountDeathTest, DecrefBelowZeroNamesTheType) {
+  EXPECT_DEATH(
+      {
+        cgc_config config;
+        cgc_config_default(&config);
+        config.threshold = 0;
+        cgc_init(&config);
+        Node* n = NewNode();
+        cgc_incref(Obj(n));
+        std::thread t([&] {
+          cgc_thread_attach();
+          cgc_decref(Obj(n));
+          cgc_decref(Obj(n));
+          cgc_decref(Obj(n));
+        });
+        t.join();
+        cgc_decref(Obj(n));
+      },
+      "decref below zero.*TestNode");
+}
+#endif
+
+}  // namespace
+}  // namespace cyclegc::testing
