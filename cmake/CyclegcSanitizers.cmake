@@ -12,3 +12,19 @@ if(DEFINED _san)
   add_link_options(${_san})
   add_compile_definitions(CYCLEGC_SANITIZER_BUILD=1)
 endif()
+# TSan: Debian's abseil is not instrumented, so absl::Mutex/CondVar/Notification
+# are invisible to TSan. Wrap our calls to them so the annotations in
+# collector/src/tsan_absl_annotations.cc tell TSan what they guarantee.
+if(CYCLEGC_SANITIZE STREQUAL "thread")
+  foreach(_sym
+      _ZN4absl7debian35Mutex4LockEv _ZN4absl7debian35Mutex6UnlockEv
+      _ZN4absl7debian35Mutex7TryLockEv _ZN4absl7debian35Mutex10ReaderLockEv
+      _ZN4absl7debian35Mutex12ReaderUnlockEv _ZN4absl7debian35Mutex13ReaderTryLockEv
+      _ZN4absl7debian37CondVar4WaitEPNS0_5MutexE
+      _ZN4absl7debian37CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE
+      _ZN4absl7debian37CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE
+      _ZN4absl7debian312Notification6NotifyEv
+      _ZNK4absl7debian312Notification19WaitForNotificationEv)
+    add_link_options("LINKER:--wrap=${_sym}")
+  endforeach()
+endif()
