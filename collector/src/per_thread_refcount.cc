@@ -96,7 +96,7 @@ int64_t SumPerThreadCounts(const cgc_object* o) {
   if (CallerIsStopper()) {
     ForEachThread(add);
   } else {
-    absl::ReaderMutexLock registry_lock(&RegistryMutex());
+    MutatorRegistryReaderLock registry_lock;
     ForEachThread([&](ThreadState& ts) {
       absl::MutexLock lock(&ts.queue_mu);
       add(ts);

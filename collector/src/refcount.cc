@@ -54,7 +54,7 @@ void Release(cgc_object* o) {
 void QueueForMerge(cgc_object* o) {
   const uintptr_t owner = Tid(o).load(std::memory_order_relaxed);
   if (!CallerIsStopper()) {  // the stopper holds the registry lock already
-    absl::ReaderMutexLock registry_lock(&RegistryMutex());
+    MutatorRegistryReaderLock registry_lock;
     ThreadState* ts = FindThread(owner);
     if (ts != nullptr) {
       absl::MutexLock lock(&ts->queue_mu);

@@ -19,6 +19,19 @@ absl::flat_hash_map<uintptr_t, ThreadState*>& Threads() {
 
 absl::Mutex& RegistryMutex() { return g_registry_mu; }
 
+MutatorRegistryReaderLock::MutatorRegistryReaderLock() {
+  if (g_registry_mu.ReaderTryLock()) return;
+  ThreadState* ts = CurrentThread();
+  if (ts != nullptr) EnterBlocking(ts);
+  g_registry_mu.ReaderLock();
+  // No stop can be in progress while we hold the lock: this cannot park.
+  if (ts != nullptr) LeaveBlocking(ts);
+}
+
+MutatorRegistryReaderLock::~MutatorRegistryReaderLock() {
+  g_registry_mu.ReaderUnlock();
+}
+
 void ForEachThread(absl::FunctionRef<void(ThreadState&)> fn) {
   for (auto& [tid, ts] : Threads()) fn(*ts);
 }

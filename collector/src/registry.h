@@ -14,6 +14,17 @@ namespace cyclegc::internal {
 
 absl::Mutex& RegistryMutex();
 
+// Shared registry lock taken by a running mutator: if a stop holds the lock,
+// waits as a stopped thread (else the stopper would wait for it forever).
+class ABSL_SCOPED_LOCKABLE MutatorRegistryReaderLock {
+ public:
+  MutatorRegistryReaderLock() ABSL_SHARED_LOCK_FUNCTION(RegistryMutex());
+  ~MutatorRegistryReaderLock() ABSL_UNLOCK_FUNCTION();
+  MutatorRegistryReaderLock(const MutatorRegistryReaderLock&) = delete;
+  MutatorRegistryReaderLock& operator=(const MutatorRegistryReaderLock&) =
+      delete;
+};
+
 // Requires RegistryMutex() held (either mode) or the world stopped by the
 // caller.
 void ForEachThread(absl::FunctionRef<void(ThreadState&)> fn);

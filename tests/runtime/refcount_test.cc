@@ -89,27 +89,27 @@ TEST_F(RefcountTest, LastReferenceDroppedByNonOwnerFreesThere) {
   std::atomic<int> destroyed{0};
   std::thread::id destroyed_on;
   Node* n = NewNode(&destroyed, &destroyed_on);
-  cgc_incref(Obj(n));  // for the other thread
   std::thread::id other;
-  std::atomic<bool> owner_dropped{false};
+  std::atomic<int> stage{0};
   std::thread t([&] {
     cgc_thread_attach();
     other = std::this_thread::get_id();
-    while (!owner_dropped.load()) {
-    }
-    cgc_decref(Obj(n));
+    cgc_incref(Obj(n));  // its own reference, on the shared count
+    stage.store(1);
+    while (stage.load() != 2) cgc_safepoint();
+    cgc_decref(Obj(n));  // merged at zero: destroyed here
     cgc_thread_detach();
   });
-  // Owner drops both its counts: local zero with a shared count pending.
-  cgc_decref(Obj(n));
-  // Two local counts, one given away: the owner's second decref merges.
-  cgc_decref(Obj(n));
-  // The other thread never counted it on the shared side: its decref queues
-  // to us or finds the object merged at zero.
-  owner_dropped.store(true);
+  while (stage.load() != 1) {
+  }
+  cgc_decref(Obj(n));  // owner's local count reaches zero: merge, no owner
+  EXPECT_EQ(n->header.ob_tid_, 0u);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  EXPECT_EQ(destroyed.load(), 0);
+  stage.store(2);
   t.join();
-  cgc_safepoint();
   EXPECT_EQ(destroyed.load(), 1);
+  EXPECT_EQ(destroyed_on, other);
 }
 
 TEST_F(RefcountTest, NonOwnerDecrefAtSharedZeroQueuesToOwner) {
@@ -225,16 +225,15 @@ TEST(RefcountDeathTest, DecrefBelowZeroNamesTheType) {
         cgc_config_default(&config);
         config.threshold = 0;
         cgc_init(&config);
-        Node* n = NewNode();
-        cgc_incref(Obj(n));
+        Node* n = NewNode();  // one reference, released three times
         std::thread t([&] {
           cgc_thread_attach();
-          cgc_decref(Obj(n));
-          cgc_decref(Obj(n));
-          cgc_decref(Obj(n));
+          cgc_decref(Obj(n));  // queued to the owner
+          cgc_decref(Obj(n));  // shared count goes negative (unmerged)
+          cgc_thread_detach();
         });
         t.join();
-        cgc_decref(Obj(n));
+        cgc_decref(Obj(n));  // owner's merge finds the total below zero
       },
       "decref below zero.*TestNode");
 }

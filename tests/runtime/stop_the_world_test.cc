@@ -125,6 +125,38 @@ TEST_F(StopTheWorldTest, ThreadsAttachingAndExitingAcrossStops) {
   for (auto& t : churners) t.join();
 }
 
+// A non-owner decref that queues to the owner takes the registry lock; a stop
+// holds it. The queueing thread must count as stopped while it waits.
+TEST_F(StopTheWorldTest, QueueingToOwnersDuringStops) {
+  constexpr int kObjects = 20000;
+  std::atomic<int> destroyed{0};
+  std::vector<Node*> objects;
+  for (int i = 0; i < kObjects; ++i) {
+    Node* n = NewNode(&destroyed);
+    cgc_incref(Obj(n));  // local 2: the worker's decref queues it to us
+    objects.push_back(n);
+  }
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    cgc_thread_attach();
+    for (Node* n : objects) {
+      cgc_decref(Obj(n));
+      cgc_safepoint();
+    }
+    done.store(true);
+    cgc_thread_detach();
+  });
+  while (!done.load()) {
+    internal::StopTheWorld();
+    internal::MergeRefcountsWhileStopped();
+    internal::StartTheWorld();
+  }
+  worker.join();
+  cgc_safepoint();
+  for (Node* n : objects) cgc_decref(Obj(n));
+  EXPECT_EQ(destroyed.load(), kObjects);
+}
+
 TEST_F(StopTheWorldTest, ReportsTimeToSafepoint) {
   std::atomic<bool> done{false};
   std::thread spinner([&] {
