@@ -39,9 +39,9 @@ Grid Default() {
               P("chain", 100, 300000, 100),  P("chain", 100, 300000, 10000),
               P("chain", 1000, 300000, 100), P("tree", 100, 0, 10000),
               P("tree", 100, 300000, 100)};
-  // 10M objects take 1-8 s depending on the point: long enough for r-t to
-  // mean something, short enough to be reached before max_s.
-  g.objects = 10000000;
+  // 20M objects take 1-10 s depending on the point and policy: long enough
+  // for r-t to mean something on a busy machine, reached well before max_s.
+  g.objects = 20000000;
   g.min_s = 10;
   g.max_s = 20;
   g.sample_s = 0.25;
