@@ -1,0 +1,169 @@
+#include "collect.h"
+
+#include <chrono>
+
+#include "absl/base/const_init.h"
+#include "absl/synchronization/mutex.h"
+#include "alloc_hooks/alloc_hooks.h"
+#include "census.h"
+#include "events.h"
+#include "last_error.h"
+#include "phases.h"
+#include "seams.h"
+#include "stats.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+absl::Mutex g_collect_mu(absl::kConstInit);
+thread_local bool t_in_collection = false;
+
+// Stopped-world time and time-to-safepoint of one collection.
+struct Pauses {
+  uint64_t mark_ns = 0;
+  uint64_t resurrect_ns = 0;
+  uint64_t other_ns = 0;  // the extra stop that reaps deferred deaths
+  uint64_t max_tts_ns = 0;
+};
+
+uint64_t Stop(Pauses& p) {
+  uint64_t t0 = NowNs();
+  uint64_t tts = StopTheWorld();
+  if (tts > p.max_tts_ns) p.max_tts_ns = tts;
+  MergeRefcountsWhileStopped();
+  return t0;
+}
+
+// Returns false if the world ran out of memory for the collector's arrays;
+// then nothing was freed and the world runs again.
+bool IdentifyTrash(CollectionState& st, Pauses& p) {
+  uint64_t t0 = Stop(p);
+  bool ok = WalkHeapsComputingRefs(st);
+  st.visited = st.objects.size();
+  if (ok) {
+    SubtractInternalRefs(st);
+    ok = MarkReachableFromRoots(st) && GatherUnreachable(st);
+  }
+  if (ok) ClearWeakrefsToUnreachable(st);
+  st.objects.Release();
+  st.stack.Release();
+  StartTheWorld();
+  p.mark_ns = NowNs() - t0;
+  return ok;
+}
+
+// Objects the collector released whose last count went to another thread's
+// merge queue die only when that thread drains it. One more stop (merging
+// every queue; zero-count objects are released on this thread at restart)
+// makes the collection's result exact.
+void ReapDeferredDeaths(Pauses& p) {
+  uint64_t t0 = Stop(p);
+  StartTheWorld();
+  p.other_ns += NowNs() - t0;
+}
+
+size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
+  const uint64_t start_ns = NowNs();
+  cgc_event ev{};
+  ev.kind = CGC_EVENT_START;
+  ev.reason = reason;
+  ev.collection = StatsCollections() + 1;
+  ev.young = figures.young;
+  ev.deferred_young = figures.deferred_young;
+  ev.estimate_now = figures.estimate_now;
+  ev.estimate_at_last = figures.estimate_at_last;
+  FireEvent(ev);
+
+  ev.full_page_bytes_before = alloc::FullPageBytes();
+  CensusBeginCollection();
+  const uint64_t deaths_before = StatsCollectedDeaths();
+  Pauses p;
+  CollectionState st;
+  if (IdentifyTrash(st, p)) {
+    RunWeakrefCallbacks(&st.callbacks);
+    if (RunFinalizers(st) > 0) {
+      uint64_t t0 = Stop(p);
+      bool ok = DropResurrected(st);
+      StartTheWorld();
+      p.resurrect_ns = NowNs() - t0;
+      ev.resurrected = st.resurrected.size();
+      ReleaseResurrected(st);
+      if (!ok) {
+        SetLastError(CGC_ENOMEM,
+                     "cgc_collect: out of memory rechecking resurrection");
+        AbandonUnreachable(st);
+      }
+    }
+    const size_t trash = st.unreachable.size();
+    ClearUnreachable(st);
+    if (StatsCollectedDeaths() - deaths_before < trash) ReapDeferredDeaths(p);
+  } else {
+    SetLastError(CGC_ENOMEM,
+                 "cgc_collect: out of memory for the collector's arrays");
+  }
+  ev.kind = CGC_EVENT_STOP;
+  ev.visited = st.visited;
+  ev.collected = StatsCollectedDeaths() - deaths_before;
+  ev.finalized = st.finalized;
+  ev.pause_mark_ns = p.mark_ns;
+  ev.pause_resurrect_ns = p.resurrect_ns;
+  ev.pause_ns = p.mark_ns + p.resurrect_ns + p.other_ns;
+  ev.time_to_safepoint_ns = p.max_tts_ns;
+  ev.full_page_bytes_after = alloc::FullPageBytes();
+  ev.duration_ns = NowNs() - start_ns;
+  StatsRecordCollection(ev);
+  TriggerOnCollectionDone(
+      ev.visited - (ev.collected < ev.visited ? ev.collected : ev.visited));
+  FireEvent(ev);
+  return ev.collected;
+}
+
+}  // namespace
+
+uint64_t NowNs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+bool InCollectionOnThisThread() { return t_in_collection; }
+
+bool RunExclusively(absl::FunctionRef<void()> fn) {
+  if (t_in_collection) return false;
+  if (!g_collect_mu.TryLock()) {
+    // Wait as a stopped thread: the running collection may stop the world.
+    cgc_blocking_begin();
+    g_collect_mu.Lock();
+    g_collect_mu.Unlock();
+    cgc_blocking_end();
+    return false;
+  }
+  t_in_collection = true;
+  fn();
+  t_in_collection = false;
+  g_collect_mu.Unlock();
+  return true;
+}
+
+size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
+  if (CurrentThread() == nullptr) {
+    SetLastError(CGC_ESTATE, "collection: the calling thread is not attached");
+    return 0;
+  }
+  size_t freed = 0;
+  RunExclusively([&] { freed = RunCollection(reason, figures); });
+  return freed;
+}
+
+}  // namespace cyclegc::internal
+
+extern "C" size_t cgc_collect(void) {
+  using namespace cyclegc::internal;
+  cgc_stats now{};
+  TriggerFillStats(&now);
+  TriggerFigures figures;
+  figures.young = now.young;
+  return Collect(CGC_REASON_EXPLICIT, figures);
+}

@@ -1,0 +1,17 @@
+// Phase 8: break the cycles. clear drops each object's references; the
+// collector's holds keep every object of the set alive until all are cleared,
+// then releasing them lets refcounting free the lot.
+#include "object.h"
+#include "phases.h"
+
+namespace cyclegc::internal {
+
+void ClearUnreachable(CollectionState& state) {
+  for (cgc_object* o : state.unreachable) {
+    const cgc_type* t = TypeOf(o);
+    if (t->clear != nullptr) t->clear(o);
+  }
+  for (cgc_object* o : state.unreachable) cgc_decref(o);
+}
+
+}  // namespace cyclegc::internal

@@ -1,0 +1,85 @@
+// The phases of one collection (see ARCHITECTURE.md, "A collection, phase by
+// phase"), in the order collect.cc runs them, and the state they share.
+//
+// Scratch word (ob_gc_) during a collection, written only by the collector:
+//   bit 0  kInSet      the object takes part (tracked, live, not dying)
+//   bit 1  kMarked     reached from a root (or, when rechecking resurrection,
+//                      from a resurrected object)
+//   bits 2+            gc_refs: references not accounted for by other members
+// The heap walk rewrites the word of every live block, so stale values from an
+// earlier collection never matter.
+#ifndef CYCLEGC_COLLECTOR_PHASES_H_
+#define CYCLEGC_COLLECTOR_PHASES_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cyclegc/cyclegc.h"
+#include "mark_stack.h"
+#include "weakref.h"
+
+namespace cyclegc::internal {
+
+inline constexpr uintptr_t kInSet = 1;
+inline constexpr uintptr_t kMarked = 2;
+inline constexpr int kRefsShift = 2;
+inline constexpr uintptr_t kOneRef = uintptr_t{1} << kRefsShift;
+
+inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
+
+struct CollectionState {
+  ObjectStack objects;      // members: every tracked live object, from the walk
+  ObjectStack stack;        // mark work stack
+  ObjectStack unreachable;  // each held with one reference by the collector
+  ObjectStack resurrected;  // left the unreachable set; still held
+  WeakrefCallbackQueue callbacks;
+  size_t visited = 0;  // members found by the walk
+  size_t finalized = 0;
+};
+
+// World stopped, refcounts merged. Collects every tracked live object into
+// state.objects with gc_refs = its total refcount. False on out-of-memory.
+bool WalkHeapsComputingRefs(CollectionState& state);
+
+// World stopped. Subtracts from gc_refs every reference members hold to each
+// other (traverse). In debug builds a traverse that reports a reference it does
+// not own aborts, naming the type.
+void SubtractInternalRefs(CollectionState& state);
+
+// World stopped. Marks every member reachable from one with gc_refs > 0
+// (explicit work stack). False on out-of-memory.
+bool MarkReachableFromRoots(CollectionState& state);
+
+// World stopped. Unmarked members become the unreachable set: kGcUnreachable
+// set and one reference held each, so none is freed under the collector while
+// callbacks, finalizers and clears run. False on out-of-memory (nothing done).
+bool GatherUnreachable(CollectionState& state);
+
+// World stopped. Clears weakrefs to the unreachable set (so nothing can reach
+// it through them) and queues their callbacks.
+void ClearWeakrefsToUnreachable(CollectionState& state);
+
+// World running. Runs each unreachable object's finalize, if it has one and it
+// never ran (kGcFinalized). Returns the number run.
+size_t RunFinalizers(CollectionState& state);
+
+// World stopped, refcounts merged (after finalizers ran). Objects of the
+// unreachable set referenced from outside it, and everything they reach in it,
+// move to state.resurrected (kGcUnreachable cleared). False on out-of-memory
+// (then nothing moved: the caller abandons the collection).
+bool DropResurrected(CollectionState& state);
+
+// World running. Releases the collector's hold on resurrected objects.
+void ReleaseResurrected(CollectionState& state);
+
+// World running. Calls clear on every object of the unreachable set, then
+// releases the collector's holds so refcounting frees them.
+void ClearUnreachable(CollectionState& state);
+
+// World running. Undoes a collection that ran out of memory after
+// GatherUnreachable: every object leaves the unreachable set, nothing freed.
+void AbandonUnreachable(CollectionState& state);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_PHASES_H_

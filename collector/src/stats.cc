@@ -1,0 +1,71 @@
+#include "stats.h"
+
+#include <atomic>
+
+#include "alloc_hooks/alloc_hooks.h"
+#include "last_error.h"
+#include "seams.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+std::atomic<uint64_t> g_collections{0};
+std::atomic<uint64_t> g_collected{0};
+std::atomic<uint64_t> g_resurrected{0};
+std::atomic<uint64_t> g_finalizers{0};
+std::atomic<uint64_t> g_last_pause{0};
+std::atomic<uint64_t> g_max_pause{0};
+std::atomic<uint64_t> g_total_pause{0};
+std::atomic<size_t> g_full_page_bytes_after{0};
+std::atomic<size_t> g_long_lived{0};
+
+}  // namespace
+
+void StatsRecordCollection(const cgc_event& stop) {
+  g_collections.fetch_add(1, kRelaxed);
+  g_resurrected.fetch_add(stop.resurrected, kRelaxed);
+  g_finalizers.fetch_add(stop.finalized, kRelaxed);
+  g_last_pause.store(stop.pause_ns, kRelaxed);
+  if (stop.pause_ns > g_max_pause.load(kRelaxed))
+    g_max_pause.store(stop.pause_ns, kRelaxed);
+  g_total_pause.fetch_add(stop.pause_ns, kRelaxed);
+  g_full_page_bytes_after.store(stop.full_page_bytes_after, kRelaxed);
+  g_long_lived.store(stop.visited - stop.collected, kRelaxed);
+}
+
+void StatsCountCollectedDeath() { g_collected.fetch_add(1, kRelaxed); }
+uint64_t StatsCollectedDeaths() { return g_collected.load(kRelaxed); }
+uint64_t StatsCollections() { return g_collections.load(kRelaxed); }
+
+void StatsReset() {
+  for (auto* a : {&g_collections, &g_collected, &g_resurrected, &g_finalizers,
+                  &g_last_pause, &g_max_pause, &g_total_pause}) {
+    a->store(0, kRelaxed);
+  }
+  g_full_page_bytes_after.store(0, kRelaxed);
+  g_long_lived.store(0, kRelaxed);
+}
+
+}  // namespace cyclegc::internal
+
+extern "C" int cgc_get_stats(cgc_stats* out) {
+  using namespace cyclegc::internal;
+  if (out == nullptr)
+    return SetLastError(CGC_EINVAL, "cgc_get_stats: out is NULL");
+  *out = cgc_stats{};
+  out->collections = g_collections.load(kRelaxed);
+  out->objects_collected = g_collected.load(kRelaxed);
+  out->objects_resurrected = g_resurrected.load(kRelaxed);
+  out->finalizers_run = g_finalizers.load(kRelaxed);
+  out->last_pause_ns = g_last_pause.load(kRelaxed);
+  out->max_pause_ns = g_max_pause.load(kRelaxed);
+  out->total_pause_ns = g_total_pause.load(kRelaxed);
+  out->long_lived = g_long_lived.load(kRelaxed);
+  out->full_page_bytes = cyclegc::alloc::FullPageBytes();
+  out->full_page_bytes_after = g_full_page_bytes_after.load(kRelaxed);
+  // The trigger owns young, deferrals, the policy and may refine long_lived.
+  TriggerFillStats(out);
+  return CGC_OK;
+}
