@@ -679,6 +679,7 @@ class Interpreter {
     for (int round = 0; round < 4 && result_.error.empty(); ++round) {
       while (!model_.handles.empty() && result_.error.empty()) Step(kRelease);
       if (result_.error.empty()) Step(kCollect);
+      if (model_.handles.empty()) break;  // nothing was resurrected
     }
     for (MWeak& w : model_.weaks) {
       if (!w.freed) cgc_weakref_free(w.w);
