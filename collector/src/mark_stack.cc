@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "fault_injection.h"
 namespace cyclegc::internal {
 namespace {
 std::atomic<long> g_growths_until_failure{-1};
@@ -25,7 +26,7 @@ void ObjectStack::Release() {
 }
 
 bool ObjectStack::Grow(size_t min_capacity) {
-  if (SimulatedFailure()) return false;
+  if (SimulatedFailure() || CGC_INJECT_ALLOC_FAILURE("collector.object_stack_grow")) return false;
   size_t capacity = capacity_ < 1024 ? 1024 : capacity_ * 2;
   if (capacity < min_capacity) capacity = min_capacity;
   if (capacity > SIZE_MAX / sizeof(cgc_object*)) return false;
