@@ -6,6 +6,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "fault_injection.h"
 #include "last_error.h"
 #include "object.h"
 #include "seams.h"
@@ -160,7 +161,7 @@ cgc_weakref* cgc_weakref_new(cgc_object* target,
                      : "cgc_weakref_new: target is not a live object");
     return nullptr;
   }
-  auto* w = new (std::nothrow) cgc_weakref{};
+  auto* w = CGC_INJECT_ALLOC_FAILURE("weakref.new") ? nullptr : new (std::nothrow) cgc_weakref{};
   if (w == nullptr) {
     SetLastError(CGC_ENOMEM, "cgc_weakref_new: out of memory");
     return nullptr;
