@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "fault_injection.h"
 #include "object.h"
 
 namespace cyclegc::internal {
@@ -45,7 +46,10 @@ std::vector<cgc_census_entry> Sorted(const Table& t) {
 
 void Add(Table& t, absl::string_view name, uint64_t bytes) {
   auto it = t.find(name);
-  if (it == t.end()) it = t.emplace(std::string(name), Counts{}).first;
+  if (it == t.end()) {
+    if (CGC_INJECT_ALLOC_FAILURE("census.table_insert")) return;  // not counted
+    it = t.emplace(std::string(name), Counts{}).first;
+  }
   it->second.objects += 1;
   it->second.bytes += bytes;
 }
