@@ -179,6 +179,21 @@ const cgc_type* TypeFor() {
   return &detail::TypeOf<T>::type;
 }
 
+namespace detail {
+// Constructs T over the header cgc_alloc initialised. Without arguments this
+// must be default-initialisation (`new T`): `new T()` value-initialises, and
+// for a T without a user-provided constructor that zero-fills the whole object,
+// header included (refcount 0, type NULL). cgc_alloc already zeroed the rest.
+template <class T, class... Args>
+T* ConstructAt(cgc_object* o, Args&&... args) {
+  if constexpr (sizeof...(Args) == 0) {
+    return new (o) T;
+  } else {
+    return new (o) T(std::forward<Args>(args)...);
+  }
+}
+}  // namespace detail
+
 // New T, constructed in place; an empty Ref if out of memory (see
 // cgc_last_error()) — or std::bad_alloc if exceptions are on and you prefer.
 template <class T, class... Args>
@@ -191,14 +206,14 @@ Ref<T> Make(Args&&... args) {
   if (o == nullptr) return Ref<T>();
 #if defined(__cpp_exceptions)
   try {
-    return Ref<T>::Adopt(new (o) T(std::forward<Args>(args)...));
+    return Ref<T>::Adopt(detail::ConstructAt<T>(o, std::forward<Args>(args)...));
   } catch (...) {
     o->ob_type_ = &detail::TypeOf<T>::raw_type;
     cgc_decref(o);
     throw;
   }
 #else
-  return Ref<T>::Adopt(new (o) T(std::forward<Args>(args)...));
+  return Ref<T>::Adopt(detail::ConstructAt<T>(o, std::forward<Args>(args)...));
 #endif
 }
 
