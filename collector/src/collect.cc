@@ -11,6 +11,7 @@
 #include "phases.h"
 #include "seams.h"
 #include "stats.h"
+#include "stop_the_world.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
@@ -35,10 +36,48 @@ uint64_t Stop(Pauses& p) {
   return t0;
 }
 
+// Objects sit in merge queues when a non-owner dropped what may be their last
+// reference; a queue of a thread that is blocked (or parked) drains only when
+// the world is stopped, and an object found dead there is destroyed by the
+// stopper once the world restarts, which may queue its children in turn. Such
+// deaths can take one stop per level of a chain that alternates owners.
+inline constexpr int kMaxReapStops = 64;
+
+bool MergesPending() {
+  return g_safepoint_word.load(std::memory_order_acquire) >= kPendingMergeUnit;
+}
+
+// Before the marking stop: settle queued deaths, so that an object already
+// dead does not count as a root keeping cyclic trash alive until next time.
+// Returns with the world stopped and refcounts merged.
+uint64_t StopSettlingQueuedDeaths(Pauses& p) {
+  for (int i = 0;; ++i) {
+    uint64_t t0 = NowNs();
+    uint64_t tts = StopTheWorld();
+    if (tts > p.max_tts_ns) p.max_tts_ns = tts;
+    const bool pending = MergesPending();
+    MergeRefcountsWhileStopped();
+    if (!pending || i == kMaxReapStops) return t0;
+    StartTheWorld();  // destroys what the merge found dead
+    p.other_ns += NowNs() - t0;
+  }
+}
+
+// After the clear pass: the collector's releases of objects owned by other
+// threads went to their merge queues; settle them so the collection's result
+// (and the census) is exact when cgc_collect returns.
+void ReapDeferredDeaths(Pauses& p) {
+  for (int i = 0; i < kMaxReapStops && MergesPending(); ++i) {
+    uint64_t t0 = Stop(p);
+    StartTheWorld();
+    p.other_ns += NowNs() - t0;
+  }
+}
+
 // Returns false if the world ran out of memory for the collector's arrays;
 // then nothing was freed and the world runs again.
 bool IdentifyTrash(CollectionState& st, Pauses& p) {
-  uint64_t t0 = Stop(p);
+  uint64_t t0 = StopSettlingQueuedDeaths(p);
   bool ok = WalkHeapsComputingRefs(st);
   st.visited = st.objects.size();
   if (ok) {
@@ -51,16 +90,6 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
   StartTheWorld();
   p.mark_ns = NowNs() - t0;
   return ok;
-}
-
-// Objects the collector released whose last count went to another thread's
-// merge queue die only when that thread drains it. One more stop (merging
-// every queue; zero-count objects are released on this thread at restart)
-// makes the collection's result exact.
-void ReapDeferredDeaths(Pauses& p) {
-  uint64_t t0 = Stop(p);
-  StartTheWorld();
-  p.other_ns += NowNs() - t0;
 }
 
 size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
@@ -95,9 +124,8 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
         AbandonUnreachable(st);
       }
     }
-    const size_t trash = st.unreachable.size();
     ClearUnreachable(st);
-    if (StatsCollectedDeaths() - deaths_before < trash) ReapDeferredDeaths(p);
+    ReapDeferredDeaths(p);
   } else {
     SetLastError(CGC_ENOMEM,
                  "cgc_collect: out of memory for the collector's arrays");
