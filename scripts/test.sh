@@ -36,7 +36,10 @@ run_ctest build/release
 ((quick)) && exit 0
 
 step "ASan+UBSan build + tests"
-build build/asan -DCMAKE_BUILD_TYPE=Debug -DCYCLEGC_SANITIZE=address -DCYCLEGC_BUILD_BENCHMARKS=OFF
+# Fault-injection sites are compiled into this build (inert until a test arms
+# them): tests/hardening/fault_injection_test then runs under ASan+LSan.
+build build/asan -DCMAKE_BUILD_TYPE=Debug -DCYCLEGC_SANITIZE=address -DCYCLEGC_BUILD_BENCHMARKS=OFF \
+  -DCYCLEGC_FAULT_INJECTION=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build/asan
 
 step "TSan build + tests"
