@@ -8,6 +8,7 @@
 #include "events.h"
 #include "mark_stack.h"
 #include "object.h"
+#include "phases.h"
 #include "seams.h"
 #include "stats.h"
 #include "weakref.h"
@@ -24,7 +25,7 @@ struct ListArgs {
 
 bool ListLiveBlock(void* block, size_t /*size*/, void* arg) {
   auto* o = static_cast<cgc_object*>(block);
-  if (!IsLiveBlock(o) || HasGcBits(o, kGcDying)) return true;
+  if (!BlockHoldsLiveObject(o) || HasGcBits(o, kGcDying)) return true;
   auto* args = static_cast<ListArgs*>(arg);
   if (args->out->Push(o)) return true;
   args->out_of_memory = true;

@@ -15,7 +15,8 @@ struct WalkArgs {
 
 bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
   auto* o = static_cast<cgc_object*>(block);
-  if (!IsLiveBlock(o)) return true;  // free or pending in mimalloc's lists
+  if (!BlockHoldsLiveObject(o))
+    return true;  // free or pending in mimalloc's lists
   uint8_t bits = GcBits(o);
   // A stale mark from an earlier collection whose clear left the object alive.
   if ((bits & kGcUnreachable) != 0) ClearGcBits(o, kGcUnreachable);

@@ -16,7 +16,12 @@
 
 #include "cyclegc/cyclegc.h"
 #include "mark_stack.h"
+#include "object.h"
 #include "weakref.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace cyclegc::internal {
 
@@ -26,6 +31,17 @@ inline constexpr int kRefsShift = 2;
 inline constexpr uintptr_t kOneRef = uintptr_t{1} << kRefsShift;
 
 inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
+
+// A walked block holds a live object. Blocks freed but still pending in
+// mimalloc's delayed/thread-free lists have ob_type_ == NULL; under ASan
+// (MI_ASAN) they are also poisoned, so they are recognised without a read.
+inline bool BlockHoldsLiveObject(void* block) {
+#if defined(__SANITIZE_ADDRESS__)
+  auto* o = static_cast<cgc_object*>(block);
+  if (__asan_address_is_poisoned(&o->ob_type_)) return false;
+#endif
+  return IsLiveBlock(block);
+}
 
 struct CollectionState {
   ObjectStack objects;      // members: every tracked live object, from the walk
