@@ -3,6 +3,7 @@
 // Each must fail with a message naming what was wrong and change nothing.
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -120,7 +121,12 @@ TEST(BadInput, ConfigFieldsOutOfRangeFailNamingTheField) {
   };
   const FieldCase cases[] = {
       {"trigger",
-       [](cgc_config* c) { c->trigger = static_cast<cgc_trigger_kind>(99); }},
+       [](cgc_config* c) {
+         // As a C caller can pass it (an out-of-range enum is UB to form in
+         // C++).
+         const int bogus = 99;
+         std::memcpy(&c->trigger, &bogus, sizeof bogus);
+       }},
       {"mem_growth", [](cgc_config* c) { c->mem_growth = -0.5; }},
       {"mem_growth", [](cgc_config* c) { c->mem_growth = std::nan(""); }},
       {"defer_cap", [](cgc_config* c) { c->defer_cap = -1.0; }},
