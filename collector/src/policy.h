@@ -32,6 +32,10 @@ struct Decision {
   Verdict verdict = kNotYet;
   cgc_reason reason = CGC_REASON_THRESHOLD;
   size_t estimate_now = 0;  // the estimate decided on (0 if not read)
+  // kNotYet/kDefer: do not ask again until young (after the verdict is
+  // applied) exceeds this; 0 = the policy's gate(). Lets a policy that checks
+  // below the threshold (paced) space its checks out.
+  size_t recheck_above = 0;
 };
 
 class Policy {

@@ -1,11 +1,13 @@
 // paced: collect when full-page bytes plus external pressure exceed the heap
-// goal (see ComputePacedGoal). Checked on every young batch, not only past the
-// threshold: a few young objects can hold megabytes, and the check costs no
-// syscall. Goal-driven collections need no count rule: the goal grows with
-// the heap, which keeps the work linear. The limit-driven ones do (young +
-// deferred >= long_lived / 4): a live heap already over the limit must not
-// make every batch collect. Past the threshold with the goal not reached, it
-// defers like fullpages, and the deferral cap still applies.
+// goal (see ComputePacedGoal). Checked well below the threshold, every
+// PacedCheckInterval young objects (a few young objects can hold megabytes);
+// the check costs no syscall, but summing every thread's counter is O(threads)
+// cache misses, so it is not done on every batch. Goal-driven collections need
+// no count rule: the goal grows with the heap, which keeps the work linear. The
+// limit-driven ones do (young + deferred >= long_lived / 4): a live heap
+// already over the limit must not make every batch collect. Past the threshold
+// with the goal not reached, it defers like fullpages, and the deferral cap
+// still applies.
 #include "policy_paced.h"
 
 #include <algorithm>
@@ -37,6 +39,10 @@ PacedGoal ComputePacedGoal(size_t last, const Config& c) {
   return g;
 }
 
+size_t PacedCheckInterval(size_t threshold) {
+  return std::clamp<size_t>(threshold / 2, 1, 1024);
+}
+
 namespace {
 
 class PacedPolicy final : public Policy {
@@ -58,7 +64,14 @@ class PacedPolicy final : public Policy {
         return d;
       }
     }
-    if (!policy_rules::CountRulePasses(s, config_.threshold)) return d;
+    if (!policy_rules::CountRulePasses(s, config_.threshold)) {
+      // Next goal check an interval later, but no later than the count rule
+      // could pass (deferrals and the cap stay on time).
+      d.recheck_above = std::min(
+          s.young + PacedCheckInterval(config_.threshold),
+          policy_rules::CountRuleGate(config_.threshold, s.long_lived));
+      return d;
+    }
     if (policy_rules::DeferCapReached(s.deferred_young, config_.threshold,
                                       config_.defer_cap)) {
       d.verdict = Decision::kCollect;
@@ -66,6 +79,7 @@ class PacedPolicy final : public Policy {
       return d;
     }
     d.verdict = Decision::kDefer;
+    d.recheck_above = PacedCheckInterval(config_.threshold);  // young is 0 now
     return d;
   }
   size_t EstimateNow() const override {

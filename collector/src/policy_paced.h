@@ -22,6 +22,9 @@ struct PacedGoal {
 // sooner the nearer the live heap gets to L.
 PacedGoal ComputePacedGoal(size_t last, const Config& config);
 
+// Young objects between two goal checks: threshold / 2, in [1, 1024].
+size_t PacedCheckInterval(size_t threshold);
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_POLICY_PACED_H_

@@ -94,6 +94,18 @@ void Defer(TriggerState& t, const TriggerSnapshot& s, const Decision& d) {
   }
 }
 
+// Raises the gate to `above` (never reopens a closed one). Racing raises and
+// a collection's recompute may interleave; any order is safe: at worst one
+// extra or one delayed check.
+void RaiseGate(TriggerState& t, size_t above) {
+  if (above == 0) return;
+  size_t gate = t.gate.load(std::memory_order_relaxed);
+  while (
+      gate != kClosed && gate < above &&
+      !t.gate.compare_exchange_weak(gate, above, std::memory_order_relaxed)) {
+  }
+}
+
 void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
                    const Decision& d) {
   bool expected = false;
@@ -133,9 +145,11 @@ ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   Decision d = policy->Decide(s);
   switch (d.verdict) {
     case Decision::kNotYet:
+      RaiseGate(t, d.recheck_above);
       return;
     case Decision::kDefer:
       Defer(t, s, d);
+      RaiseGate(t, d.recheck_above);
       return;
     case Decision::kCollect:
       RunCollection(t, epoch, s, d);

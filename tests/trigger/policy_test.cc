@@ -296,6 +296,22 @@ TEST(PacedPolicy, DefersPastThresholdThenCapCollects) {
   EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
 }
 
+TEST(PacedPolicy, SpacesGoalChecksBelowTheThreshold) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);  // threshold 1000
+  auto p = MakePacedPolicy(c, &mem);
+  EXPECT_EQ(PacedCheckInterval(1000), 500u);
+  EXPECT_EQ(PacedCheckInterval(100000), 1024u);
+  EXPECT_EQ(PacedCheckInterval(1), 1u);
+  Decision d = p->Decide(Snap(256));
+  EXPECT_EQ(d.verdict, Decision::kNotYet);
+  EXPECT_EQ(d.recheck_above, 756u);
+  // Never past the point where the count rule passes.
+  EXPECT_EQ(p->Decide(Snap(800)).recheck_above, 1000u);
+  // After a deferral young restarts from zero.
+  EXPECT_EQ(p->Decide(Snap(1001)).recheck_above, 500u);
+}
+
 TEST(PacedPolicy, ThresholdZeroNeverCollects) {
   FakeMemorySource mem;
   Config c = BaseConfig(CGC_TRIGGER_PACED);

@@ -202,15 +202,19 @@ TEST_F(TriggerTest, RssReadsProcessMemoryOnlyPastThreshold) {
   EXPECT_EQ(mem_.rss_reads, 3);
 }
 
-TEST_F(TriggerTest, PacedChecksEveryBatchAgainstTheGoal) {
+TEST_F(TriggerTest, PacedChecksTheGoalEveryIntervalBelowThreshold) {
   Config c = Cfg(CGC_TRIGGER_PACED, 100000);
   c.mem_growth = 1.0;
   c.mem_min = 4 * M;
   Init(c);
   mem_.full_page_bytes = 4 * M;
-  Batches(1);
+  Batches(1);  // young 256: checked, under the goal
   EXPECT_EQ(fake_.calls, 0);
+  EXPECT_EQ(mem_.full_page_reads, 1);
   mem_.full_page_bytes = 4 * M + 1;
+  Batches(4);  // young 1280: next check is past 256 + 1024
+  EXPECT_EQ(fake_.calls, 0);
+  EXPECT_EQ(mem_.full_page_reads, 1);
   Batches(1);  // far below the threshold, but over the goal
   ASSERT_EQ(fake_.calls, 1);
   EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
