@@ -10,7 +10,7 @@
 //   BM_YoungCheck_GateClosed   young never passes the gate (fast path only)
 //   BM_YoungCheck/<policy>     threshold 2000: the policy decides every 2000
 //                              young objects (rss: two /proc reads; fullpages:
-//                              summed counters; paced: every batch)
+//                              summed counters; paced: every 1000 young)
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
