@@ -25,7 +25,7 @@ Future::~Future() {
 bool Future::SetResult(int64_t value) {
   std::vector<Entry> callbacks;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (done_.load(std::memory_order_relaxed)) {
       GlobalCounters().futures_resolved_twice.fetch_add(1);
       Warn(WarningKind::kMisuse,
@@ -44,7 +44,7 @@ bool Future::SetResult(int64_t value) {
 
 bool Future::AddDoneCallback(Callback cb, cyclegc::Ref<cyclegc::Object> arg) {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!done_.load(std::memory_order_relaxed)) {
       callbacks_.push_back(Entry{cb, std::move(arg)});
       return true;

@@ -5,11 +5,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.hpp"
 
 namespace taskrt {
@@ -38,7 +37,7 @@ class Future : public cyclegc::Object {
 
   // Callback arguments are the future's strong references. The collector calls
   // this with the world stopped (or the future unreachable), so no lock.
-  void Trace(cyclegc::Visitor& v) ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  void Trace(cyclegc::Visitor& v);
 
  private:
   struct Entry {
@@ -47,10 +46,10 @@ class Future : public cyclegc::Object {
   };
 
   const std::string name_;
-  absl::Mutex mu_;
+  std::mutex mu_;
   std::atomic<bool> done_{false};
-  int64_t value_ = 0;  // written once, before done_ is published
-  std::vector<Entry> callbacks_ ABSL_GUARDED_BY(mu_);
+  int64_t value_ = 0;             // written once, before done_ is published
+  std::vector<Entry> callbacks_;  // guarded by mu_
 };
 
 }  // namespace taskrt

@@ -40,10 +40,13 @@ cyclegc::Ref<Task> Loop::Spawn(std::string name, Task::StepFn step,
 }
 
 bool Loop::Post(cyclegc::Ref<Task>& task) {
-  absl::MutexLock lock(&mu_);
-  if (closed_) return false;
-  task->home_.store(this, std::memory_order_release);
-  posted_.push_back(std::move(task));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return false;
+    task->home_.store(this, std::memory_order_release);
+    posted_.push_back(std::move(task));
+  }
+  posted_cv_.notify_one();
   return true;
 }
 
@@ -76,7 +79,7 @@ absl::Status Loop::CompleteLater(const cyclegc::Ref<Future>& future,
 void Loop::TakePosted() {
   std::deque<cyclegc::Ref<Task>> taken;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     taken.swap(posted_);
   }
   for (cyclegc::Ref<Task>& t : taken) {
@@ -170,7 +173,7 @@ void Loop::FireDueTimers() {
 
 bool Loop::Idle() {
   if (!ready_.empty() || !waiting_.empty() || !timers_.empty()) return false;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return posted_.empty();
 }
 
@@ -178,7 +181,7 @@ absl::Status Loop::RunUntilIdle() {
   while (!Idle()) {
     bool progress_possible = !ready_.empty() || !timers_.empty();
     if (!progress_possible) {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       progress_possible = !posted_.empty();
     }
     if (!progress_possible) {
@@ -195,18 +198,16 @@ void Loop::WaitForPost(absl::Duration timeout) {
   // A thread inside the bracket counts as stopped: only pointers are touched.
   cgc_blocking_begin();
   {
-    absl::MutexLock lock(&mu_);
-    auto has_post = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !posted_.empty();
-    };
-    mu_.AwaitWithTimeout(absl::Condition(&has_post), timeout);
+    std::unique_lock<std::mutex> lock(mu_);
+    posted_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                        [this] { return !posted_.empty(); });
   }
   cgc_blocking_end();
 }
 
 bool Loop::CloseIfIdle() {
   if (!ready_.empty() || !waiting_.empty() || !timers_.empty()) return false;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!posted_.empty()) return false;
   closed_ = true;
   return true;

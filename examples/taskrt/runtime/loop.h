@@ -8,16 +8,16 @@
 #ifndef TASKRT_RUNTIME_LOOP_H_
 #define TASKRT_RUNTIME_LOOP_H_
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cyclegc/cyclegc.hpp"
 #include "runtime/task.h"
@@ -95,9 +95,12 @@ class Loop {
 
   // Cross-thread scheduling. Only pointers move under mu_ (no incref/decref):
   // a thread holding it never reaches a safepoint or runs a destructor.
-  absl::Mutex mu_;
-  std::deque<cyclegc::Ref<Task>> posted_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  // std::mutex rather than absl::Mutex throughout the runtime: Debian's abseil
+  // is not built with TSan, so TSan cannot see what absl::Mutex orders.
+  std::mutex mu_;
+  std::condition_variable posted_cv_;
+  std::deque<cyclegc::Ref<Task>> posted_;  // guarded by mu_
+  bool closed_ = false;                    // guarded by mu_
 };
 
 }  // namespace taskrt

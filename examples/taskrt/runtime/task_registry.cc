@@ -15,7 +15,7 @@ bool TaskRegistry::Add(const cyclegc::Ref<Task>& task) {
   cgc_weakref* w =
       cgc_weakref_new(task.header(), &TaskRegistry::OnTaskDied, this);
   if (w == nullptr) return false;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   entries_.insert(w);
   return true;
 }
@@ -24,7 +24,7 @@ void TaskRegistry::OnTaskDied(cgc_weakref* w, void* registry) {
   auto* self = static_cast<TaskRegistry*>(registry);
   bool owned;
   {
-    absl::MutexLock lock(&self->mu_);
+    std::lock_guard<std::mutex> lock(self->mu_);
     owned = self->entries_.erase(w) != 0;
   }
   if (owned) cgc_weakref_free(w);  // Clear() may have taken it already
@@ -32,7 +32,7 @@ void TaskRegistry::OnTaskDied(cgc_weakref* w, void* registry) {
 
 std::vector<cyclegc::Ref<Task>> TaskRegistry::AllTasks() {
   std::vector<cyclegc::Ref<Task>> live;
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   // Under the lock: OnTaskDied cannot free an entry we are reading. The new
   // strong references are only moved here, never dropped, so no death (and
   // no OnTaskDied) runs while we hold the lock.
@@ -44,14 +44,14 @@ std::vector<cyclegc::Ref<Task>> TaskRegistry::AllTasks() {
 }
 
 size_t TaskRegistry::EntryCount() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();
 }
 
 void TaskRegistry::Clear() {
   absl::flat_hash_set<cgc_weakref*> taken;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     taken.swap(entries_);
   }
   for (cgc_weakref* w : taken) cgc_weakref_free(w);

@@ -5,11 +5,10 @@
 #define TASKRT_RUNTIME_TASK_REGISTRY_H_
 
 #include <cstddef>
+#include <mutex>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
 #include "cyclegc/cyclegc.hpp"
 #include "runtime/task.h"
@@ -35,8 +34,8 @@ class TaskRegistry {
 
   // Never held across anything that can drop a reference: a death runs
   // OnTaskDied, which takes it.
-  absl::Mutex mu_;
-  absl::flat_hash_set<cgc_weakref*> entries_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;
+  absl::flat_hash_set<cgc_weakref*> entries_;  // guarded by mu_
 };
 
 }  // namespace taskrt

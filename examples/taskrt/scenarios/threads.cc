@@ -2,15 +2,14 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cyclegc/cyclegc.h"
 #include "cyclegc/cyclegc.hpp"
@@ -87,9 +86,9 @@ struct Shared {
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> exited_mid_run{0};
   std::vector<std::atomic<bool>> exited_early;
-  absl::Mutex mu;
+  std::mutex mu;
   // Only moved in and out under mu: no reference count changes inside.
-  std::vector<Expected> results ABSL_GUARDED_BY(mu);
+  std::vector<Expected> results;
 };
 
 // Spawns a consumer on the next loop and its producer on the one after, keeps
@@ -122,7 +121,7 @@ bool SpawnPair(Shared& s, int thread, int j, int per_thread) {
     return false;
   }
   Expected e{std::move(output), value + 1, thread};
-  absl::MutexLock lock(&s.mu);
+  std::lock_guard<std::mutex> lock(s.mu);
   s.results.push_back(std::move(e));
   return true;
 }
@@ -196,7 +195,7 @@ absl::StatusOr<ThreadsResult> RunThreads(const ThreadsOptions& options) {
     }
     std::vector<Expected> results;
     {
-      absl::MutexLock lock(&s.mu);
+      std::lock_guard<std::mutex> lock(s.mu);
       results.swap(s.results);
     }
     for (const Expected& e : results) {
