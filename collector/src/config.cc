@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "absl/status/status.h"
@@ -136,6 +137,18 @@ absl::Status ValidateConfig(const Config& c) {
 
 absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
                                       const EnvLookup& getenv) {
+  if (user != nullptr) {
+    // A C caller may store any int in the enum field; loading an out-of-range
+    // value as cgc_trigger_kind is undefined in C++, so check the raw bits.
+    int raw_trigger;
+    static_assert(sizeof(raw_trigger) == sizeof(user->trigger));
+    std::memcpy(&raw_trigger, &user->trigger, sizeof(raw_trigger));
+    if (raw_trigger < CGC_TRIGGER_FULLPAGES || raw_trigger > CGC_TRIGGER_PACED) {
+      return FieldError("trigger", absl::StrCat(raw_trigger),
+                        "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
+                        "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+    }
+  }
   Config c = user != nullptr ? FromUser(*user) : Config{};
   // Fields are checked before the environment overrides them: a bad field is
   // an embedder bug even when a variable happens to replace it.
