@@ -1,5 +1,6 @@
 #include "young_count.h"
 
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -34,10 +35,13 @@ TEST(YoungCount, TakeAllEmpties) {
 }
 
 TEST(YoungCount, ConcurrentBatchesAreNotLost) {
-  YoungCount y;
-  y.Add(1'000'000);  // enough that no subtraction clamps
   constexpr int kThreads = 8;
   constexpr int kIters = 20000;
+  // Start above everything the subtracting threads can take away, whatever
+  // the interleaving, so no subtraction clamps.
+  constexpr uint64_t kStart = (kThreads / 2) * kIters * 200u + 1;
+  YoungCount y;
+  y.Add(kStart);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&y, t] {
@@ -45,7 +49,7 @@ TEST(YoungCount, ConcurrentBatchesAreNotLost) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(y.Load(), 1'000'000u + (kThreads / 2) * kIters * (256u - 200u));
+  EXPECT_EQ(y.Load(), kStart + (kThreads / 2) * kIters * (256u - 200u));
 }
 
 TEST(YoungCount, OwnsItsCacheLine) {
