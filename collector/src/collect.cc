@@ -80,6 +80,9 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
   uint64_t t0 = StopSettlingQueuedDeaths(p);
   bool ok = WalkHeapsComputingRefs(st);
   st.visited = st.objects.size();
+  // Every tracked object is in this collection now; what is allocated from
+  // here on is the next one's young.
+  if (ok) TriggerOnHeapWalked();
   if (ok) {
     SubtractInternalRefs(st);
     ok = MarkReachableFromRoots(st) && GatherUnreachable(st);
@@ -180,6 +183,9 @@ size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
     SetLastError(CGC_ESTATE, "collection: the calling thread is not attached");
     return 0;
   }
+  // Deaths a detaching thread still owes (its final queue drain) belong to
+  // this collection's picture of the heap.
+  if (!t_in_collection) WaitForDetachingThreads();
   size_t freed = 0;
   RunExclusively([&] { freed = RunCollection(reason, figures); });
   return freed;

@@ -5,6 +5,7 @@
 #include "object.h"
 #include "seams.h"
 #include "stats.h"
+#include "thread_state.h"
 #include "weakref.h"
 
 namespace cyclegc::internal {
@@ -19,6 +20,10 @@ void NotifyObjectDeath(cgc_object* o) {
     RunWeakrefCallbacks(&queue);
   }
   if ((bits & kGcUnreachable) != 0) {
+    // Its young count ended at the heap walk (TriggerOnHeapWalked): cancel the
+    // dealloc's -1, or the collection's own deaths would cancel what other
+    // threads allocate meanwhile and hide that from the next trigger.
+    if (ThreadState* ts = CurrentThread(); ts != nullptr) ++ts->young_delta;
     StatsCountCollectedDeath();
     if (CensusEnabled()) CensusRecordDeath(o);
   }

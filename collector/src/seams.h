@@ -38,8 +38,14 @@ struct TriggerFigures {
   size_t estimate_now = 0;
   size_t estimate_at_last = 0;
 };
+// Called by the collector with the world stopped, once the heap walk has seen
+// every tracked object: young (and deferred young) restart from zero, so what
+// other threads allocate while the collection finishes counts toward the next
+// one (and can hold them, see OnYoungBatch).
+void TriggerOnHeapWalked();
 // Called by the collector at the end of a collection (world started again):
-// resets young, records the estimate after collection and the survivors.
+// records the estimate after collection and the survivors, lets held threads
+// go.
 void TriggerOnCollectionDone(size_t survivors);
 // Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
 void TriggerFillStats(cgc_stats* out);

@@ -5,6 +5,14 @@
 // one fetch_add on the shared young count and one relaxed load of the gate.
 // Everything else (policy, syscalls, counters) is out of line and reached
 // only when young passes the gate.
+//
+// Holding: young restarts at the collection's heap walk, so objects other
+// threads allocate while it finishes (clear, finalizers, deferred deaths, with
+// the world running) count toward the next one. A thread whose batch finds a
+// collection running and young already past kHoldFactor x gate waits for it
+// to end, as a stopped thread, then decides again. Without this, a collection
+// of N objects lasts long enough for the other threads to allocate more than
+// N, and each collection is bigger than the last (2 threads: 50M trash).
 #include "trigger.h"
 
 #include <atomic>
@@ -20,15 +28,19 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "collect.h"
 #include "config.h"
 #include "policy.h"
 #include "seams.h"
+#include "stop_the_world_internal.h"
 #include "young_count.h"
 
 namespace cyclegc::internal {
 namespace {
 
 constexpr size_t kClosed = SIZE_MAX;  // gate value: no automatic collection
+// Young allowed past the gate, as a multiple of it, while a collection runs.
+constexpr size_t kHoldFactor = 2;
 
 struct TriggerState {
   // Hot: written by every thread's batches / read on every batch.
@@ -37,6 +49,8 @@ struct TriggerState {
 
   // Cold.
   alignas(64) std::atomic<bool> collecting{false};  // a triggered one runs
+  // Released with `collecting` cleared under it: held threads wait on it.
+  absl::Mutex hold_mu{absl::kConstInit};
   std::atomic<uint64_t> epoch{0};  // collections completed (any reason)
   std::atomic<size_t> deferred_young{0};
   std::atomic<size_t> long_lived{0};
@@ -44,6 +58,7 @@ struct TriggerState {
   std::atomic<size_t> full_page_bytes_after{0};
   std::atomic<uint64_t> deferrals{0};
   std::atomic<uint64_t> triggered{0};
+  std::atomic<uint64_t> holds{0};  // batches that waited for a collection
   std::atomic<bool> enabled{true};
   std::atomic<Policy*> policy{nullptr};
 
@@ -126,13 +141,44 @@ void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
     t.collect(d.reason, f);
     t_collecting_here = false;
   }
+  absl::MutexLock lock(&t.hold_mu);
   t.collecting.store(false, std::memory_order_release);
+}
+
+bool NotCollecting(std::atomic<bool>* collecting) {
+  return !collecting->load(std::memory_order_acquire);
+}
+
+// True if this thread may wait for another thread's collection: it is not
+// running one (nor an explicit one, which the triggered one waits for), and
+// does not have the world stopped.
+bool MayHold() {
+  return !t_collecting_here && !InCollectionOnThisThread() &&
+         !CallerIsStopper();
+}
+
+// Young ran more than kHoldFactor x gate ahead of a running collection.
+bool FarAhead(const TriggerState& t, size_t young) {
+  size_t gate = t.gate.load(std::memory_order_relaxed);
+  return gate != kClosed && young / kHoldFactor > gate;
+}
+
+// Waits, counted as stopped (the collection stops the world again to reap
+// deaths), until the running triggered collection has finished.
+void WaitForRunningCollection(TriggerState& t) {
+  t.holds.fetch_add(1, std::memory_order_relaxed);
+  cgc_blocking_begin();
+  t.hold_mu.LockWhen(absl::Condition(&NotCollecting, &t.collecting));
+  t.hold_mu.Unlock();
+  cgc_blocking_end();
 }
 
 ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   TriggerState& t = g_trigger;
-  if (t_collecting_here || t.collecting.load(std::memory_order_acquire)) {
-    return;
+  if (t_collecting_here) return;
+  while (t.collecting.load(std::memory_order_acquire)) {
+    if (!MayHold() || !FarAhead(t, t.young.Load())) return;
+    WaitForRunningCollection(t);
   }
   Policy* policy = t.policy.load(std::memory_order_acquire);
   if (policy == nullptr) return;
@@ -181,6 +227,7 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.full_page_bytes_after.store(0, std::memory_order_relaxed);
   t.deferrals.store(0, std::memory_order_relaxed);
   t.triggered.store(0, std::memory_order_relaxed);
+  t.holds.store(0, std::memory_order_relaxed);
   t.enabled.store(true, std::memory_order_relaxed);
   t.initialized = true;
   RecomputeGateLocked(t);
@@ -205,11 +252,15 @@ void OnYoungBatch(int64_t delta) {
   DecideAndAct();
 }
 
+void TriggerOnHeapWalked() {
+  TriggerState& t = g_trigger;
+  t.young.Reset();
+  t.deferred_young.store(0, std::memory_order_relaxed);
+}
+
 void TriggerOnCollectionDone(size_t survivors) {
   TriggerState& t = g_trigger;
   t.long_lived.store(survivors, std::memory_order_relaxed);
-  t.young.Reset();
-  t.deferred_young.store(0, std::memory_order_relaxed);
   Policy* policy = t.policy.load(std::memory_order_acquire);
   MemorySource* memory = t.memory != nullptr ? t.memory : &ProcessMemory();
   t.estimate_at_last.store(policy != nullptr ? policy->EstimateNow() : 0,
@@ -243,6 +294,7 @@ TriggerCounters GetTriggerCounters() {
   c.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
   c.deferrals = t.deferrals.load(std::memory_order_relaxed);
   c.triggered = t.triggered.load(std::memory_order_relaxed);
+  c.holds = t.holds.load(std::memory_order_relaxed);
   return c;
 }
 

@@ -35,6 +35,7 @@ struct TriggerCounters {
   size_t estimate_at_last = 0;
   uint64_t deferrals = 0;  // decisions that chose to wait
   uint64_t triggered = 0;  // collections the trigger started
+  uint64_t holds = 0;      // batches that waited for a running collection
 };
 TriggerCounters GetTriggerCounters();
 

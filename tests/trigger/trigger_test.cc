@@ -42,6 +42,7 @@ size_t FakeCollect(cgc_reason reason, const TriggerFigures& figures) {
   f.calls++;
   f.last_reason = reason;
   f.last_figures = figures;
+  TriggerOnHeapWalked();
   if (f.reentrant_batch != 0) OnYoungBatch(f.reentrant_batch);
   if (f.set_fpb_after) f.mem->full_page_bytes = f.fpb_after;
   TriggerOnCollectionDone(f.survivors);
