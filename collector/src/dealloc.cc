@@ -23,8 +23,12 @@ bool RunFinalizer(cgc_object* o, const cgc_type* type) {
       .store(CurrentThreadId(), std::memory_order_relaxed);
   std::atomic_ref<uint32_t>(o->ob_ref_local_)
       .store(1, std::memory_order_relaxed);
+  // Unmerged shared count zero; keep the weakref flag so that a resurrected
+  // object stays reachable through cgc_weakref_get on other threads
+  // (TryIncref treats a plain zero as dying).
   std::atomic_ref<intptr_t>(o->ob_ref_shared_)
-      .store(0, std::memory_order_relaxed);
+      .store(HasGcBits(o, kGcHasWeakrefs) ? kSharedMaybeWeakref : 0,
+             std::memory_order_relaxed);
   ClearGcBits(o, kGcDying);
   type->finalize(o);
   // Our count: if it was the last one the object comes back here (finalized).

@@ -53,7 +53,10 @@ void Release(cgc_object* o) {
 // the queue now holds) to its owner, or merge at once if the owner is gone.
 void QueueForMerge(cgc_object* o) {
   const uintptr_t owner = Tid(o).load(std::memory_order_relaxed);
-  if (!CallerIsStopper()) {  // the stopper holds the registry lock already
+  intptr_t count;
+  if (CallerIsStopper()) {  // the stopper holds the registry lock already
+    count = ExplicitMerge(o, -1);
+  } else {
     MutatorRegistryReaderLock registry_lock;
     ThreadState* ts = FindThread(owner);
     if (ts != nullptr) {
@@ -68,24 +71,34 @@ void QueueForMerge(cgc_object* o) {
         return;
       }
     }
+    // The owner is gone, or closed its queue after its final drain: merge
+    // now, still under the registry lock, so that no new thread with the same
+    // thread pointer can attach and count the object locally mid-merge.
+    count = ExplicitMerge(o, -1);
   }
-  if (ExplicitMerge(o, -1) == 0) Release(o);
+  if (count == 0) Release(o);  // outside the lock: deaths may queue more
 }
 
 }  // namespace
 
 intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
+  // Take the owner's count and clear the owner fields BEFORE publishing the
+  // merged count: once it is published another thread may release the object
+  // and free the block, and mimalloc reuses word 0 (ob_tid_) as its free-list
+  // link. Callers are the owner or the stopper, or a non-owner once the owner
+  // is gone, so no one updates ob_ref_local_ meanwhile; non-owners seeing
+  // ob_tid_ == 0 early take the shared path, which the CAS below accounts for.
+  const intptr_t local = Local(o).load(std::memory_order_relaxed);
+  Local(o).store(0, std::memory_order_relaxed);
+  Tid(o).store(0, std::memory_order_relaxed);
   intptr_t shared = Shared(o).load(std::memory_order_relaxed);
   intptr_t count;
   intptr_t merged;
   do {
-    count = (shared >> kSharedShift) +
-            Local(o).load(std::memory_order_relaxed) + extra;
+    count = (shared >> kSharedShift) + local + extra;
     merged = (count << kSharedShift) | kSharedMerged;
   } while (!Shared(o).compare_exchange_weak(shared, merged,
                                             std::memory_order_acq_rel));
-  Local(o).store(0, std::memory_order_relaxed);
-  Tid(o).store(0, std::memory_order_relaxed);
 #ifndef NDEBUG
   if (count < 0) DieUnderflow(o);  // more releases than references
 #endif

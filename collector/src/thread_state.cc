@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -40,13 +41,32 @@ void ReportYoung(int64_t delta) {
   if (delta != 0) OnYoungBatch(delta);
 }
 
-// Pushers may still target this queue until it is closed; drain until empty.
-void DrainUntilEmpty(ThreadState* ts) {
-  while (ts->merge_pending.load(std::memory_order_acquire)) {
-    DrainMergeQueue(ts);
+// Drains the merge queue (running the deaths it finds) until it is empty, then
+// closes it in the same critical section, as CPython's _Py_brc_remove_thread
+// does: from then on pushers merge at once. Nothing is processed after the
+// close, so no non-owner merge can race with this thread's own (local) count
+// updates of its objects.
+void DrainAndCloseQueue(ThreadState* ts) {
+  for (;;) {
+    if (ts->merge_pending.load(std::memory_order_acquire)) DrainMergeQueue(ts);
+    {
+      absl::MutexLock lock(&ts->queue_mu);
+      if (ts->merge_queue.empty()) {
+        ts->queue_closed = true;
+        if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
+          g_safepoint_word.fetch_sub(kPendingMergeUnit,
+                                     std::memory_order_release);
+        }
+        return;
+      }
+    }
     cgc_safepoint();
   }
 }
+
+// Detaches in progress; collections wait for them (WaitForDetachingThreads).
+std::atomic<int> g_detaching{0};
+thread_local bool t_detaching = false;
 
 }  // namespace
 
@@ -101,27 +121,18 @@ int DetachCurrentThread() {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_detach: thread is not attached");
   }
+  g_detaching.fetch_add(1, std::memory_order_acq_rel);
+  t_detaching = true;
   cgc_safepoint();
-  DrainUntilEmpty(ts);
   FlushYoung(ts);  // may collect: more deaths, more queued objects
-  DrainUntilEmpty(ts);
-  // From here on pushers merge at once; merge what is left ourselves.
-  std::vector<cgc_object*> rest;
-  {
-    absl::MutexLock lock(&ts->queue_mu);
-    ts->queue_closed = true;
-    rest.swap(ts->merge_queue);
-    if (ts->merge_pending.exchange(false))
-      g_safepoint_word.fetch_sub(kPendingMergeUnit);
-  }
-  for (cgc_object* o : rest) {
-    ClearRefFlags(o, kRefInMergeQueue);
-    if (ExplicitMerge(o, -1) == 0) Dealloc(o);
-  }
+  DrainAndCloseQueue(ts);
   FoldPerThreadCounts(ts);
   const int64_t late_young = std::exchange(ts->young_delta, 0);
   g_orphan_young.fetch_add(late_young, std::memory_order_relaxed);
 
+  // Every death this thread owes has run: collections may proceed.
+  t_detaching = false;
+  g_detaching.fetch_sub(1, std::memory_order_acq_rel);
   // Counts as stopped while waiting for the registry (held during a stop).
   EnterBlocking(ts);
   {
@@ -132,6 +143,19 @@ int DetachCurrentThread() {
   t_state = nullptr;
   delete ts;
   return CGC_OK;
+}
+
+void WaitForDetachingThreads() {
+  if (g_detaching.load(std::memory_order_acquire) == 0 || t_detaching) return;
+  // A detaching caller waits for nobody (two detaching threads could wait on
+  // each other); the others wait as stopped threads, so a collection the
+  // detaching thread starts can still stop the world.
+  ThreadState* ts = CurrentThread();
+  if (ts != nullptr) EnterBlocking(ts);
+  while (g_detaching.load(std::memory_order_acquire) != 0) {
+    std::this_thread::yield();
+  }
+  if (ts != nullptr) LeaveBlocking(ts);
 }
 
 }  // namespace cyclegc::internal

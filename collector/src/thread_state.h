@@ -64,6 +64,11 @@ ThreadState* CurrentThread();
 int AttachCurrentThread();
 int DetachCurrentThread();
 
+// Waits (as a stopped thread) until no other thread is inside
+// DetachCurrentThread, whose final queue drain runs deaths the caller's
+// collection should see. Returns at once on a detaching thread.
+void WaitForDetachingThreads();
+
 // Young-count bookkeeping off the refcount fast path.
 void AddYoung(ThreadState* ts, int64_t n);
 // Reports the batched delta now (detach).
