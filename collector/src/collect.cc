@@ -183,6 +183,9 @@ size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
     SetLastError(CGC_ESTATE, "collection: the calling thread is not attached");
     return 0;
   }
+  // Deaths a detaching thread still owes (its final queue drain) belong to
+  // this collection's picture of the heap.
+  if (!t_in_collection) WaitForDetachingThreads();
   size_t freed = 0;
   RunExclusively([&] { freed = RunCollection(reason, figures); });
   return freed;
