@@ -13,8 +13,14 @@ if(DEFINED _san)
   add_compile_definitions(CYCLEGC_SANITIZER_BUILD=1)
 endif()
 # TSan: Debian's abseil is not instrumented, so absl::Mutex/CondVar/Notification
-# are invisible to TSan. Wrap our calls to them so the annotations in
-# collector/src/tsan_absl_annotations.cc tell TSan what they guarantee.
+# are invisible to TSan. Links that include cyclegc's code wrap the calls to
+# them (-Wl,--wrap) so the annotations in cmake/tsan/tsan_absl_annotations.cc
+# tell TSan what they guarantee. collector/CMakeLists.txt applies both to the
+# library targets; the wrappers are compiled into each consumer of
+# cyclegc_static (an archive member would not be pulled into a test that never
+# locks a mutex itself, yet its libabsl_*.so references are wrapped too).
+set(CYCLEGC_TSAN_WRAP_OPTIONS "")
+set(CYCLEGC_TSAN_ANNOTATIONS_SRC "${CMAKE_CURRENT_LIST_DIR}/tsan/tsan_absl_annotations.cc")
 if(CYCLEGC_SANITIZE STREQUAL "thread")
   foreach(_sym
       _ZN4absl7debian35Mutex4LockEv _ZN4absl7debian35Mutex6UnlockEv
@@ -25,6 +31,6 @@ if(CYCLEGC_SANITIZE STREQUAL "thread")
       _ZN4absl7debian37CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE
       _ZN4absl7debian312Notification6NotifyEv
       _ZNK4absl7debian312Notification19WaitForNotificationEv)
-    add_link_options("LINKER:--wrap=${_sym}")
+    list(APPEND CYCLEGC_TSAN_WRAP_OPTIONS "LINKER:--wrap=${_sym}")
   endforeach()
 endif()
