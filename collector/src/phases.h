@@ -19,7 +19,16 @@
 #include "object.h"
 #include "weakref.h"
 
+// GCC defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only answers
+// __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
+#define CGC_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGC_ASAN_BUILD 1
+#endif
+#endif
+#if defined(CGC_ASAN_BUILD)
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -36,7 +45,7 @@ inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
 // mimalloc's delayed/thread-free lists have ob_type_ == NULL; under ASan
 // (MI_ASAN) they are also poisoned, so they are recognised without a read.
 inline bool BlockHoldsLiveObject(void* block) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(CGC_ASAN_BUILD)
   auto* o = static_cast<cgc_object*>(block);
   if (__asan_address_is_poisoned(&o->ob_type_)) return false;
 #endif
