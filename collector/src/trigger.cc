@@ -48,9 +48,10 @@ struct TriggerState {
   alignas(64) std::atomic<size_t> gate{kClosed};
 
   // Cold.
-  alignas(64) std::atomic<bool> collecting{false};  // a triggered one runs
-  // Released with `collecting` cleared under it: held threads wait on it.
-  absl::Mutex hold_mu{absl::kConstInit};
+  // A triggered collection runs; held threads wait on it (atomic wait/notify:
+  // an absl::Condition evaluated by another thread is invisible to TSan with
+  // Debian's uninstrumented abseil).
+  alignas(64) std::atomic<bool> collecting{false};
   std::atomic<uint64_t> epoch{0};  // collections completed (any reason)
   std::atomic<size_t> deferred_young{0};
   std::atomic<size_t> long_lived{0};
@@ -141,12 +142,8 @@ void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
     t.collect(d.reason, f);
     t_collecting_here = false;
   }
-  absl::MutexLock lock(&t.hold_mu);
   t.collecting.store(false, std::memory_order_release);
-}
-
-bool NotCollecting(std::atomic<bool>* collecting) {
-  return !collecting->load(std::memory_order_acquire);
+  t.collecting.notify_all();
 }
 
 // True if this thread may wait for another thread's collection: it is not
@@ -168,8 +165,9 @@ bool FarAhead(const TriggerState& t, size_t young) {
 void WaitForRunningCollection(TriggerState& t) {
   t.holds.fetch_add(1, std::memory_order_relaxed);
   cgc_blocking_begin();
-  t.hold_mu.LockWhen(absl::Condition(&NotCollecting, &t.collecting));
-  t.hold_mu.Unlock();
+  while (t.collecting.load(std::memory_order_acquire)) {
+    t.collecting.wait(true, std::memory_order_acquire);
+  }
   cgc_blocking_end();
 }
 
