@@ -7,10 +7,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:?usage: check_install.sh <build-dir>}
-prefix="$PWD/$build/install"
-rm -rf "$prefix"
-cmake --install "$build" --prefix "$prefix" >/dev/null
-libdir=$(find "$prefix" -name 'libcyclegc.so' -printf '%h\n' | head -1)
+
+# install_tree <build-dir>: installs into <build-dir>/install, prints the libdir.
+install_tree() {
+  local prefix="$PWD/$1/install"
+  rm -rf "$prefix"
+  cmake --install "$1" --prefix "$prefix" >/dev/null
+  find "$prefix" -name 'libcyclegc.so' -printf '%h\n' | head -1
+}
+
+# build_taskrt <build-dir> <libdir> <build-type> [sanitizer]: configures
+# examples/taskrt against <build-dir>/install, builds it, runs its tests with
+# LD_LIBRARY_PATH at <libdir> (it beats the test binaries' RUNPATH).
+build_taskrt() {
+  local tree=$1 libdir=$2 type=$3 san=${4:-}
+  cmake -S examples/taskrt -B "$tree/taskrt" -DCMAKE_PREFIX_PATH="$PWD/$tree/install" \
+    -DCMAKE_BUILD_TYPE="$type" ${san:+-DTASKRT_SANITIZE=$san} >"$tree/taskrt.configure.log" 2>&1 ||
+    { cat "$tree/taskrt.configure.log"; exit 1; }
+  cmake --build "$tree/taskrt" -j "${JOBS:-$(nproc)}"
+  LD_LIBRARY_PATH="$libdir" ctest --test-dir "$tree/taskrt" --output-on-failure
+}
+
+libdir=$(install_tree "$build")
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
@@ -23,11 +41,7 @@ CYCLEGC_THRESHOLD=0 "$out/minimal-c"
 
 if [[ -f examples/taskrt/CMakeLists.txt ]]; then
   echo "[check_install] examples/taskrt against the installed package"
-  cmake -S examples/taskrt -B "$build/taskrt" -DCMAKE_PREFIX_PATH="$prefix" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/taskrt.configure.log" 2>&1 ||
-    { cat "$build/taskrt.configure.log"; exit 1; }
-  cmake --build "$build/taskrt" -j "${JOBS:-$(nproc)}"
-  ctest --test-dir "$build/taskrt" --output-on-failure
+  build_taskrt "$build" "$LD_LIBRARY_PATH" RelWithDebInfo
 
   # The same example against the sanitizer trees scripts/test.sh builds, if any.
   for san in asan tsan; do
@@ -39,14 +53,7 @@ if [[ -f examples/taskrt/CMakeLists.txt ]]; then
             export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ;;
     esac
     echo "[check_install] examples/taskrt against the installed $san build"
-    cmake --install "build/$san" --prefix "$PWD/build/$san/install" >/dev/null
-    # LD_LIBRARY_PATH beats the test binaries' RUNPATH: point it at this build.
-    san_libdir=$(find "$PWD/build/$san/install" -name 'libcyclegc.so' -printf '%h\n' | head -1)
-    cmake -S examples/taskrt -B "build/$san/taskrt" -DCMAKE_PREFIX_PATH="$PWD/build/$san/install" \
-      -DCMAKE_BUILD_TYPE=$type -DTASKRT_SANITIZE=$flavour >"build/$san/taskrt.configure.log" 2>&1 ||
-      { cat "build/$san/taskrt.configure.log"; exit 1; }
-    cmake --build "build/$san/taskrt" -j "${JOBS:-$(nproc)}"
-    LD_LIBRARY_PATH="$san_libdir" ctest --test-dir "build/$san/taskrt" --output-on-failure
+    build_taskrt "build/$san" "$(install_tree "build/$san")" "$type" "$flavour"
   done
 fi
 echo "[check_install] ok"
