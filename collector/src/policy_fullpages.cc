@@ -19,9 +19,13 @@ class FullPagesPolicy final : public Policy {
   }
   Decision Decide(const TriggerSnapshot& s) const override {
     if (!policy_rules::CountRulePasses(s, config_.threshold)) return {};
-    return policy_rules::CollectIfGrownElseDefer(s, config_,
-                                                 mem_->FullPageBytes());
+    size_t estimate = mem_->FullPageBytes();
+    if (policy_rules::YoungHiddenInBaseline(s, config_.threshold)) {
+      return {Decision::kCollect, CGC_REASON_THRESHOLD, estimate};
+    }
+    return policy_rules::CollectIfGrownElseDefer(s, config_, estimate);
   }
+  bool BaselineFollowsDrops() const override { return true; }
   size_t EstimateNow() const override { return mem_->FullPageBytes(); }
 
  private:

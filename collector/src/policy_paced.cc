@@ -78,10 +78,16 @@ class PacedPolicy final : public Policy {
       d.reason = CGC_REASON_DEFER_CAP;
       return d;
     }
+    if (policy_rules::YoungHiddenInBaseline(s, config_.threshold)) {
+      d.verdict = Decision::kCollect;
+      d.reason = CGC_REASON_THRESHOLD;
+      return d;
+    }
     d.verdict = Decision::kDefer;
     d.recheck_above = PacedCheckInterval(config_.threshold);  // young is 0 now
     return d;
   }
+  bool BaselineFollowsDrops() const override { return true; }
   size_t EstimateNow() const override {
     return mem_->FullPageBytes() + mem_->ExternalBytes();
   }

@@ -15,6 +15,7 @@
 // N, and each collection is bigger than the last (2 threads: 50M trash).
 #include "trigger.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +57,7 @@ struct TriggerState {
   std::atomic<size_t> deferred_young{0};
   std::atomic<size_t> long_lived{0};
   std::atomic<size_t> estimate_at_last{0};
+  std::atomic<size_t> young_before_estimate{0};
   std::atomic<size_t> full_page_bytes_after{0};
   std::atomic<uint64_t> deferrals{0};
   std::atomic<uint64_t> triggered{0};
@@ -82,6 +84,9 @@ ABSL_CONST_INIT TriggerState g_trigger;
 // that allocates must not start another.
 thread_local bool t_collecting_here = false;
 
+// The last collection (epoch) this thread's settled estimate was offered for.
+thread_local uint64_t t_settled_epoch = 0;
+
 void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
   Policy* p = t.policy.load(std::memory_order_relaxed);
   bool active = t.initialized && p != nullptr && t.config.threshold != 0 &&
@@ -98,6 +103,7 @@ void RecomputeGate() {
 
 void Defer(TriggerState& t, const TriggerSnapshot& s, const Decision& d) {
   size_t moved = t.young.TakeAll();
+  t.young_before_estimate.store(0, std::memory_order_relaxed);
   if (moved == 0) return;  // another thread deferred this batch already
   t.deferred_young.fetch_add(moved, std::memory_order_relaxed);
   t.deferrals.fetch_add(1, std::memory_order_relaxed);
@@ -119,6 +125,28 @@ void RaiseGate(TriggerState& t, size_t above) {
   while (
       gate != kClosed && gate < above &&
       !t.gate.compare_exchange_weak(gate, above, std::memory_order_relaxed)) {
+  }
+}
+
+// Lowers estimate_at_last to `estimate` if that is lower (policies whose
+// baseline follows drops; see Policy::BaselineFollowsDrops). A lower baseline
+// only makes the next collection earlier, never later than the count rule.
+void LowerBaseline(TriggerState& t, size_t estimate) {
+  size_t last = t.estimate_at_last.load(std::memory_order_relaxed);
+  while (estimate < last && !t.estimate_at_last.compare_exchange_weak(
+                                last, estimate, std::memory_order_relaxed)) {
+  }
+}
+
+// A thread's first allocation batch after a collection: by then it has
+// drained its merge queue, so the garbage it owned is freed. Offers the
+// estimate as the baseline; the last thread to get here sees the settled heap.
+ABSL_ATTRIBUTE_NOINLINE void SettleAfterCollection(TriggerState& t,
+                                                   uint64_t epoch) {
+  t_settled_epoch = epoch;
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  if (policy != nullptr && policy->BaselineFollowsDrops()) {
+    LowerBaseline(t, policy->EstimateNow());
   }
 }
 
@@ -186,7 +214,13 @@ ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   s.deferred_young = t.deferred_young.load(std::memory_order_relaxed);
   s.long_lived = t.long_lived.load(std::memory_order_relaxed);
   s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  s.young_before_estimate = std::min(
+      s.young, t.young_before_estimate.load(std::memory_order_relaxed));
   Decision d = policy->Decide(s);
+  if (d.verdict != Decision::kCollect && d.estimate_now != 0 &&
+      policy->BaselineFollowsDrops()) {
+    LowerBaseline(t, d.estimate_now);
+  }
   switch (d.verdict) {
     case Decision::kNotYet:
       RaiseGate(t, d.recheck_above);
@@ -222,6 +256,7 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.deferred_young.store(0, std::memory_order_relaxed);
   t.long_lived.store(0, std::memory_order_relaxed);
   t.estimate_at_last.store(0, std::memory_order_relaxed);
+  t.young_before_estimate.store(0, std::memory_order_relaxed);
   t.full_page_bytes_after.store(0, std::memory_order_relaxed);
   t.deferrals.store(0, std::memory_order_relaxed);
   t.triggered.store(0, std::memory_order_relaxed);
@@ -244,15 +279,19 @@ void TriggerShutdown() {
 
 void OnYoungBatch(int64_t delta) {
   size_t young = g_trigger.young.Add(delta);
-  if (delta <= 0 || young <= g_trigger.gate.load(std::memory_order_relaxed)) {
-    return;
+  if (delta <= 0) return;
+  uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
+  if (epoch != t_settled_epoch && !t_collecting_here) {
+    SettleAfterCollection(g_trigger, epoch);
   }
+  if (young <= g_trigger.gate.load(std::memory_order_relaxed)) return;
   DecideAndAct();
 }
 
 void TriggerOnHeapWalked() {
   TriggerState& t = g_trigger;
   t.young.Reset();
+  t.young_before_estimate.store(0, std::memory_order_relaxed);
   t.deferred_young.store(0, std::memory_order_relaxed);
 }
 
@@ -263,6 +302,8 @@ void TriggerOnCollectionDone(size_t survivors) {
   MemorySource* memory = t.memory != nullptr ? t.memory : &ProcessMemory();
   t.estimate_at_last.store(policy != nullptr ? policy->EstimateNow() : 0,
                            std::memory_order_relaxed);
+  // Read after the estimate: everything counted so far is in it.
+  t.young_before_estimate.store(t.young.Load(), std::memory_order_relaxed);
   t.full_page_bytes_after.store(memory->FullPageBytes(),
                                 std::memory_order_relaxed);
   t.epoch.fetch_add(1, std::memory_order_acq_rel);

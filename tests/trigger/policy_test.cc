@@ -189,6 +189,39 @@ TEST(FullPagesPolicy, FloorDeferralCapAndLongLived) {
   EXPECT_EQ(p->Decide(Snap(1001, 2001, 8000)).verdict, Decision::kNotYet);
 }
 
+TEST(FullPagesPolicy, YoungCountedBeforeTheBaselineIsJudgedByCountAlone) {
+  FakeMemorySource mem;
+  auto p = MakeFullPagesPolicy(BaseConfig(CGC_TRIGGER_FULLPAGES), &mem);
+  mem.full_page_bytes = 20 * M;  // flat since the baseline
+  TriggerSnapshot s = Snap(1500, 0, 0, 20 * M);
+  s.young_before_estimate = 1000;  // not more than the threshold: judged
+  EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
+  s.young_before_estimate = 1001;  // a threshold's worth the test cannot see
+  Decision d = p->Decide(s);
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(d.estimate_now, 20 * M);
+  // The count rule still comes first.
+  s.long_lived = 8000;
+  EXPECT_EQ(p->Decide(s).verdict, Decision::kNotYet);
+}
+
+TEST(RssPolicy, StaysFaithfulToCPythonAboutTheBaseline) {
+  FakeMemorySource mem;
+  auto p = MakeRssPolicy(BaseConfig(CGC_TRIGGER_RSS), &mem);
+  mem.rss = 20 * M;
+  TriggerSnapshot s = Snap(1500, 0, 0, 20 * M);
+  s.young_before_estimate = 1500;
+  EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
+  EXPECT_FALSE(p->BaselineFollowsDrops());
+  EXPECT_FALSE(
+      MakeCountPolicy(BaseConfig(CGC_TRIGGER_COUNT))->BaselineFollowsDrops());
+  EXPECT_TRUE(MakeFullPagesPolicy(BaseConfig(CGC_TRIGGER_FULLPAGES), &mem)
+                  ->BaselineFollowsDrops());
+  EXPECT_TRUE(MakePacedPolicy(BaseConfig(CGC_TRIGGER_PACED), &mem)
+                  ->BaselineFollowsDrops());
+}
+
 // ---- paced ------------------------------------------------------------------
 
 TEST(PacedGoal, GrowsWithTheHeapAboveTheFloor) {
@@ -294,6 +327,21 @@ TEST(PacedPolicy, DefersPastThresholdThenCapCollects) {
   Decision d = p->Decide(Snap(1001, 40001));
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
+}
+
+TEST(PacedPolicy, YoungCountedBeforeTheBaselineIsNotDeferred) {
+  FakeMemorySource mem;
+  Config c = BaseConfig(CGC_TRIGGER_PACED);
+  c.mem_min = 4 * M;
+  auto p = MakePacedPolicy(c, &mem);
+  mem.full_page_bytes = 1 * M;
+  TriggerSnapshot s = Snap(1001);
+  s.young_before_estimate = 1001;
+  Decision d = p->Decide(s);
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
+  s.young_before_estimate = 1000;
+  EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
 }
 
 TEST(PacedPolicy, SpacesGoalChecksBelowTheThreshold) {

@@ -185,6 +185,64 @@ TEST_F(TriggerTest, FullPagesCollectsOnGrowthAndRecordsEstimateAfter) {
   EXPECT_EQ(stats.full_page_bytes, 3 * M);
 }
 
+// Right after a collection the estimate still holds garbage whose owners have
+// not freed it yet; the baseline follows the reading down once they have.
+TEST_F(TriggerTest, FullPagesBaselineFollowsTheSettledHeap) {
+  Init(Cfg(CGC_TRIGGER_FULLPAGES));
+  mem_.full_page_bytes = 10 * M;
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 10 * M;  // nothing freed yet when the collection ends
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 10 * M);
+  mem_.full_page_bytes = 4 * M;  // the owners freed their garbage
+  Batches(1);                    // this thread's first batch since: settles
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 4 * M);
+  mem_.full_page_bytes = 4 * M + 500 * 1024;  // +500K: over 10% of 4M
+  Batches(3);
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_MEMORY_GROWTH);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 4 * M);
+}
+
+TEST_F(TriggerTest, RssBaselineIsTheReadingAfterTheCollection) {
+  Init(Cfg(CGC_TRIGGER_RSS));
+  mem_.rss = 10 * M;
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  mem_.rss = 4 * M;
+  Batches(1);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 10 * M);
+  mem_.rss = 4 * M + 500 * 1024;
+  Batches(3);
+  EXPECT_EQ(fake_.calls, 1);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
+}
+
+// Objects allocated while a collection ran (here by its own finalizers) are
+// counted as young before the baseline is read: their memory is in it.
+TEST_F(TriggerTest, FullPagesCollectsYoungTheBaselineHidesByCount) {
+  Init(Cfg(CGC_TRIGGER_FULLPAGES));
+  mem_.full_page_bytes = 10 * M;
+  fake_.reentrant_batch = 1280;  // more than the threshold
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(GetTriggerCounters().young, 1280u);
+  Batches(1);  // memory flat, but 1280 young predate the baseline
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
+
+  fake_.reentrant_batch = 512;  // under the threshold: the memory test judges
+  Batches(1);                   // the 1280 the second collection left
+  ASSERT_EQ(fake_.calls, 3);
+  EXPECT_EQ(GetTriggerCounters().young, 512u);
+  Batches(2);  // young 1024, 512 of them after the baseline; memory flat
+  EXPECT_EQ(fake_.calls, 3);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
+  EXPECT_EQ(GetTriggerCounters().young, 0u);
+}
+
 TEST_F(TriggerTest, RssReadsProcessMemoryOnlyPastThreshold) {
   Init(Cfg(CGC_TRIGGER_RSS));
   mem_.rss = 100 * M;
