@@ -18,16 +18,25 @@ mkdir -p "$plots"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Series files are named <point>_<policy>_t<threads>.csv; group them by point.
+# Series files are named <point>_<policy>_t<threads>.csv (with --repeat,
+# <...>_t<threads>_r<k>.csv: the first run is plotted); group them by point.
 declare -A groups=()
+declare -A suffix=()
 for f in "$out"/series/*.csv; do
   [[ -e "$f" ]] || continue
   name=$(basename "$f" .csv)               # chain_c10_e100000_l100_p100_rss_t1
+  run=""
+  if [[ $name =~ _r([0-9]+)$ ]]; then
+    [[ ${BASH_REMATCH[1]} == 1 ]] || continue
+    name=${name%_r1}
+    run=_r1
+  fi
   threads=${name##*_}                      # t1
   rest=${name%_*}                          # chain_c10_e100000_l100_p100_rss
   policy=${rest##*_}
   point=${rest%_*}
   groups["${point}_${threads}"]+="$policy "
+  suffix["${point}_${threads}"]=$run
 done
 
 n=0
@@ -38,7 +47,7 @@ for key in "${!groups[@]}"; do
   plot_trash=()
   dt=1
   for policy in ${groups[$key]}; do
-    f="$out/series/${point}_${policy}_${threads}.csv"
+    f="$out/series/${point}_${policy}_${threads}${suffix[$key]}.csv"
     # Dash types differ so a policy hidden under another's line still shows.
     plot_rss+=("'$f' using 1:(\$2/1048576) with lines lw 2 dt $dt title '$policy'")
     plot_trash+=("'$f' using 1:4 with lines lw 2 dt $dt title '$policy'")

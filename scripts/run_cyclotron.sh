@@ -8,6 +8,8 @@
 #
 #   scripts/run_cyclotron.sh                 default grid, 1 workload thread
 #   scripts/run_cyclotron.sh --threads 2     every point on 2 threads
+#   scripts/run_cyclotron.sh --repeat 3      3 runs per point and policy, tables
+#                                            show medians (3x the time)
 #   scripts/run_cyclotron.sh --grid quick    a smoke run (about a minute)
 #   scripts/run_cyclotron.sh --plot          also render PNGs (scripts/plot_cyclotron.sh)
 #
@@ -18,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=1
 grid=default
+repeat=1
 plot=0
 while (($#)); do
   case "$1" in
@@ -25,13 +28,16 @@ while (($#)); do
     --threads=*) threads=${1#*=}; shift ;;
     --grid) grid=${2:?--grid needs quick, default or full}; shift 2 ;;
     --grid=*) grid=${1#*=}; shift ;;
+    --repeat) repeat=${2:?--repeat needs a number}; shift 2 ;;
+    --repeat=*) repeat=${1#*=}; shift ;;
     --plot) plot=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "run_cyclotron.sh: unknown argument '$1' (accepted: --threads N, --grid NAME, --plot, --help)" >&2
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "run_cyclotron.sh: unknown argument '$1' (accepted: --threads N, --grid NAME, --repeat N, --plot, --help)" >&2
        exit 2 ;;
   esac
 done
 [[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "run_cyclotron.sh: --threads '$threads': need a positive integer" >&2; exit 2; }
+[[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "run_cyclotron.sh: --repeat '$repeat': need a positive integer" >&2; exit 2; }
 case "$grid" in quick|default|full) ;; *)
   echo "run_cyclotron.sh: --grid '$grid': accepted grids are quick, default, full" >&2; exit 2 ;;
 esac
@@ -52,7 +58,7 @@ echo "=== cyclotron compare: grid $grid, threads $threads, out $out ===" >&2
 # both tables.
 rc=0
 "$build_dir/benchmarks/cyclotron/cyclotron" compare --base rss,count --new fullpages \
-  --grid "$grid" --threads "$threads" --out "$out" || rc=$?
+  --grid "$grid" --threads "$threads" --repeat "$repeat" --out "$out" || rc=$?
 if ((plot)); then
   bash scripts/plot_cyclotron.sh "$out"
 fi

@@ -59,6 +59,9 @@ ABSL_FLAG(std::string, grid, "default",
           "cores), full (72 points, hours)");
 ABSL_FLAG(std::string, out, "out/cyclotron",
           "compare: directory for CSV, JSON, tables, runs/, series/, logs/");
+ABSL_FLAG(int, repeat, 1,
+          "compare: runs per point and policy (1-20), interleaved; the tables "
+          "show the median of each metric");
 ABSL_FLAG(bool, progress, true,
           "compare: progress line on stderr (point k of n, elapsed, ETA)");
 
@@ -75,8 +78,8 @@ const std::set<std::string>& RunFlags() {
 
 const std::set<std::string>& CompareFlags() {
   static const auto* s = new std::set<std::string>{
-      "base", "new",     "grid",  "out",   "progress", "threads",
-      "seed", "objects", "min_s", "max_s", "sample_s"};
+      "base",   "new",  "grid",    "out",   "progress", "threads",
+      "repeat", "seed", "objects", "min_s", "max_s",    "sample_s"};
   return *s;
 }
 
@@ -170,7 +173,7 @@ std::string UsageText() {
       "      Runs one point in this process and prints its row.\n"
       "  cyclotron compare --base rss --new fullpages [--grid "
       "default|quick|full]\n"
-      "      [--threads N] [--out DIR]\n"
+      "      [--threads N] [--repeat N] [--out DIR]\n"
       "      Runs every grid point under each policy, each run in a fresh\n"
       "      child process, and prints the table of new/base ratios; writes\n"
       "      CSV, JSON and per-run time series under --out.\n"
@@ -310,6 +313,11 @@ absl::StatusOr<Invocation> ParseCommandLine(
   c.grid.max_s = OrDefault(absl::GetFlag(FLAGS_max_s), c.grid.max_s);
   c.grid.sample_s = OrDefault(absl::GetFlag(FLAGS_sample_s), c.grid.sample_s);
   c.threads = absl::GetFlag(FLAGS_threads);
+  c.repeats = absl::GetFlag(FLAGS_repeat);
+  if (c.repeats < 1 || c.repeats > 20) {
+    return Bad(
+        absl::StrFormat("--repeat=%d: give 1 to 20 runs per point", c.repeats));
+  }
   c.seed = absl::GetFlag(FLAGS_seed);
   c.out_dir = absl::GetFlag(FLAGS_out);
   c.progress = absl::GetFlag(FLAGS_progress);

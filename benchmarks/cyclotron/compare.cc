@@ -200,24 +200,37 @@ absl::StatusOr<std::vector<CompareOutcome>> RunCompare(
   policies.push_back(o.new_policy);
   const std::string exe = SelfExe();
   const int points = static_cast<int>(o.grid.points.size());
-  Progress progress(o.progress, points * static_cast<int>(policies.size()),
+  Progress progress(o.progress,
+                    points * o.repeats * static_cast<int>(policies.size()),
                     o.grid.min_s + 1.5);
   std::vector<std::map<std::string, PointResult>> results(o.grid.points.size());
   for (int i = 0; i < points; ++i) {
     const PointSpec& point = o.grid.points[static_cast<size_t>(i)];
-    for (const std::string& policy : policies) {
-      const std::string name =
-          absl::StrFormat("%s_%s_t%d", PointKey(point), policy, o.threads);
-      const std::string result_path = o.out_dir + "/runs/" + name + ".txt";
-      const std::string series_path = o.out_dir + "/series/" + name + ".csv";
-      const std::string log_path = o.out_dir + "/logs/" + name + ".log";
-      const std::string what = DescribePoint(point) + ", " + policy;
-      auto tick = [&] { progress.Show(i + 1, points, what); };
-      tick();
-      results[static_cast<size_t>(i)][policy] =
-          RunChild(exe, ChildArgs(o, point, policy, result_path, series_path),
-                   point, policy, result_path, log_path, tick);
-      progress.RunDone();
+    std::map<std::string, std::vector<PointResult>> runs;
+    // Repeats interleave the policies, so a slow spell of the machine hits
+    // every policy alike.
+    for (int rep = 1; rep <= o.repeats; ++rep) {
+      for (const std::string& policy : policies) {
+        std::string name =
+            absl::StrFormat("%s_%s_t%d", PointKey(point), policy, o.threads);
+        if (o.repeats > 1) absl::StrAppend(&name, "_r", rep);
+        const std::string result_path = o.out_dir + "/runs/" + name + ".txt";
+        const std::string series_path = o.out_dir + "/series/" + name + ".csv";
+        const std::string log_path = o.out_dir + "/logs/" + name + ".log";
+        std::string what = DescribePoint(point) + ", " + policy;
+        if (o.repeats > 1) {
+          absl::StrAppend(&what, absl::StrFormat(" #%d", rep));
+        }
+        auto tick = [&] { progress.Show(i + 1, points, what); };
+        tick();
+        runs[policy].push_back(
+            RunChild(exe, ChildArgs(o, point, policy, result_path, series_path),
+                     point, policy, result_path, log_path, tick));
+        progress.RunDone();
+      }
+    }
+    for (auto& [policy, policy_runs] : runs) {
+      results[static_cast<size_t>(i)][policy] = MedianOfRuns(policy_runs);
     }
   }
   progress.Finish();

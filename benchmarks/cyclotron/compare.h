@@ -18,6 +18,7 @@ struct CompareOptions {
   std::string new_policy;
   Grid grid;  // points and run lengths
   int threads = 1;
+  int repeats = 1;  // runs per point and policy; tables show the medians
   uint64_t seed = 1;
   std::string out_dir;   // CSV, JSON, runs/, series/, logs/
   bool progress = true;  // progress line on stderr

@@ -1,5 +1,6 @@
 #include "point_result.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -134,6 +135,53 @@ absl::StatusOr<PointResult> ParseResult(const std::string& text) {
     }
   }
   return r;
+}
+
+namespace {
+
+// The middle value (the lower of the two middle ones for an even count).
+template <typename T>
+T Median(const std::vector<PointResult>& runs, T PointResult::*member) {
+  std::vector<T> v;
+  v.reserve(runs.size());
+  for (const PointResult& r : runs) v.push_back(r.*member);
+  std::sort(v.begin(), v.end());
+  return v[(v.size() - 1) / 2];
+}
+
+}  // namespace
+
+PointResult MedianOfRuns(const std::vector<PointResult>& runs) {
+  if (runs.empty()) {
+    PointResult none;
+    none.error = "no runs";
+    return none;
+  }
+  for (const PointResult& r : runs) {
+    if (!r.error.empty()) return r;
+  }
+  PointResult m = runs.front();
+  m.runs = static_cast<int>(runs.size());
+  for (auto member : {&PointResult::t_target_s, &PointResult::run_s,
+                      &PointResult::pause_max_ms, &PointResult::pause_p99_ms}) {
+    m.*member = Median(runs, member);
+  }
+  for (auto member :
+       {&PointResult::objects_target, &PointResult::created,
+        &PointResult::rss_peak, &PointResult::rss_max, &PointResult::rss_final,
+        &PointResult::fpb_max, &PointResult::trash_max,
+        &PointResult::trash_sampled_max, &PointResult::trash_final,
+        &PointResult::trash_after_collect, &PointResult::collections,
+        &PointResult::deferred, &PointResult::pause_events,
+        &PointResult::samples}) {
+    m.*member = Median(runs, member);
+  }
+  m.trash_stable =
+      std::all_of(runs.begin(), runs.end(),
+                  [](const PointResult& r) { return r.trash_stable; });
+  m.rss_stable = std::all_of(runs.begin(), runs.end(),
+                             [](const PointResult& r) { return r.rss_stable; });
+  return m;
 }
 
 }  // namespace cyclotron

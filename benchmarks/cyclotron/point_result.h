@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "point_spec.h"
@@ -36,7 +37,14 @@ struct PointResult {
   bool rss_stable = false;
   int64_t samples = 0;
   std::string error;  // non-empty: the run failed
+  int runs = 1;       // runs this result summarizes (MedianOfRuns)
 };
+
+// One result for repeated runs of the same point and policy: the median of
+// each metric (peak RSS with 2 threads moves in whole mimalloc segments from
+// run to run, so one run can differ by 20% from the next). Stable only if
+// every run was stable; a failed run makes the summary that failure.
+PointResult MedianOfRuns(const std::vector<PointResult>& runs);
 
 std::string SerializeResult(const PointResult& r);
 absl::StatusOr<PointResult> ParseResult(const std::string& text);

@@ -161,8 +161,15 @@ std::string FormatCompareTable(const std::string& base_policy,
     all_stable = all_stable && n.trash_stable && !failed;
     table.push_back(row);
   }
-  std::string out = absl::StrFormat("base=%s vs new=%s (threads=%d)\n\n",
-                                    base_policy, new_policy, threads);
+  int runs = 1;
+  for (const ComparedPoint& p : rows)
+    runs = std::max({runs, p.base.runs, p.next.runs});
+  std::string out =
+      runs > 1 ? absl::StrFormat(
+                     "base=%s vs new=%s (threads=%d, median of %d runs)\n\n",
+                     base_policy, new_policy, threads, runs)
+               : absl::StrFormat("base=%s vs new=%s (threads=%d)\n\n",
+                                 base_policy, new_policy, threads);
   absl::StrAppend(&out, Align(table), "\n");
   std::vector<std::string> uniform;
   if (!show_wl && !wls.empty()) uniform.push_back("wl: " + *wls.begin());

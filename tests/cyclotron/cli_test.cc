@@ -103,6 +103,19 @@ TEST_F(CliTest, CompareTakesGridDefaultsUnlessOverridden) {
   EXPECT_DOUBLE_EQ(c.grid.max_s, 7);
   EXPECT_DOUBLE_EQ(c.grid.min_s, GetGrid("quick")->min_s);
   EXPECT_FALSE(c.grid.points.empty());
+  EXPECT_EQ(c.repeats, 1);
+}
+
+TEST_F(CliTest, CompareRepeatIsBounded) {
+  auto inv = Parse({"compare", "--repeat=3"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->compare.repeats, 3);
+  EXPECT_THAT(Parse({"compare", "--repeat=0"}).status().message(),
+              HasSubstr("--repeat=0"));
+  EXPECT_THAT(Parse({"compare", "--repeat=21"}).status().message(),
+              HasSubstr("--repeat=21"));
+  EXPECT_FALSE(Parse({"compare", "--repeat=two"}).ok());
+  EXPECT_FALSE(Parse({"run", "--repeat=3"}).ok());  // a compare flag
 }
 
 TEST_F(CliTest, CompareRejectsBadPolicyGridAndSameSides) {

@@ -109,5 +109,43 @@ TEST(PauseLog, MaxAndP99FromStopEvents) {
   EXPECT_DOUBLE_EQ(s.p99_ms, 99);
 }
 
+TEST(MedianOfRuns, TakesEachMetricsMiddleValue) {
+  std::vector<PointResult> runs = {Sample("count", 195, 3.0),
+                                   Sample("count", 165, 5.0),
+                                   Sample("count", 170, 4.0)};
+  runs[0].trash_max = 5000;
+  runs[1].trash_max = 7000;
+  runs[2].trash_max = 6000;
+  PointResult m = MedianOfRuns(runs);
+  EXPECT_EQ(m.runs, 3);
+  EXPECT_EQ(m.policy, "count");
+  EXPECT_EQ(m.rss_peak, 170);  // not the run with the median time
+  EXPECT_DOUBLE_EQ(m.t_target_s, 4.0);
+  EXPECT_EQ(m.trash_max, 6000);
+  EXPECT_TRUE(m.trash_stable);
+  // Even counts take the lower middle value.
+  runs.pop_back();
+  EXPECT_EQ(MedianOfRuns(runs).rss_peak, 165);
+}
+
+TEST(MedianOfRuns, OneUnstableRunMakesItUnstableAndAFailureWins) {
+  std::vector<PointResult> runs = {Sample("rss", 1, 1), Sample("rss", 2, 2)};
+  runs[1].trash_stable = false;
+  EXPECT_FALSE(MedianOfRuns(runs).trash_stable);
+  runs[0].error = "child killed by signal 9";
+  EXPECT_EQ(MedianOfRuns(runs).error, "child killed by signal 9");
+  EXPECT_FALSE(MedianOfRuns({}).error.empty());
+}
+
+TEST(MedianOfRuns, TableSaysHowManyRuns) {
+  PointResult b = Sample("count", 100, 1), n = Sample("fullpages", 100, 1);
+  b.runs = n.runs = 3;
+  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {{b, n}}),
+              HasSubstr("(threads=2, median of 3 runs)"));
+  b.runs = n.runs = 1;
+  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {{b, n}}),
+              HasSubstr("(threads=2)\n"));
+}
+
 }  // namespace
 }  // namespace cyclotron
