@@ -3,6 +3,7 @@
 // then releasing them lets refcounting free the lot.
 #include "object.h"
 #include "phases.h"
+#include "refcount.h"
 
 namespace cyclegc::internal {
 
@@ -11,6 +12,9 @@ void ClearUnreachable(CollectionState& state) {
     const cgc_type* t = TypeOf(o);
     if (t->clear != nullptr) t->clear(o);
   }
+  // Most releases of other threads' objects queue them to their owners:
+  // batch those hand-overs, one per owner.
+  MergeBatch batch;
   for (cgc_object* o : state.unreachable) cgc_decref(o);
 }
 

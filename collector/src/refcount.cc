@@ -5,9 +5,11 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <utility>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "dealloc.h"
 #include "object.h"
 #include "registry.h"
@@ -49,37 +51,99 @@ void Release(cgc_object* o) {
   }
 }
 
+thread_local MergeBatch* t_merge_batch = nullptr;
+
+// Hands `objects` (each holding one pending decref) to `owner`'s merge queue
+// with one lock of each kind. The registry reader lock must be held. Objects
+// whose owner is gone, or closed its queue after its final drain, are merged
+// here, still under the registry lock, so that no new thread with the same
+// thread pointer can attach and count them locally mid-merge; those that
+// reach zero are appended to `dead` for the caller to release outside it.
+void HandOverLocked(uintptr_t owner, absl::Span<cgc_object* const> objects,
+                    std::vector<cgc_object*>* dead) {
+  ThreadState* ts = FindThread(owner);
+  if (ts != nullptr) {
+    absl::MutexLock lock(&ts->queue_mu);
+    if (!ts->queue_closed) {
+      for (cgc_object* o : objects) SetRefFlags(o, kRefInMergeQueue);
+      ts->merge_queue.insert(ts->merge_queue.end(), objects.begin(),
+                             objects.end());
+      if (!ts->merge_pending.exchange(true, std::memory_order_release)) {
+        g_safepoint_word.fetch_add(kPendingMergeUnit,
+                                   std::memory_order_release);
+      }
+      return;
+    }
+  }
+  for (cgc_object* o : objects) {
+    if (ExplicitMerge(o, -1) == 0) dead->push_back(o);
+  }
+}
+
 // A non-owner found the shared count at zero: hand the object (and the count
 // the queue now holds) to its owner, or merge at once if the owner is gone.
 void QueueForMerge(cgc_object* o) {
   const uintptr_t owner = Tid(o).load(std::memory_order_relaxed);
-  intptr_t count;
   if (CallerIsStopper()) {  // the stopper holds the registry lock already
-    count = ExplicitMerge(o, -1);
-  } else {
-    MutatorRegistryReaderLock registry_lock;
-    ThreadState* ts = FindThread(owner);
-    if (ts != nullptr) {
-      absl::MutexLock lock(&ts->queue_mu);
-      if (!ts->queue_closed) {
-        SetRefFlags(o, kRefInMergeQueue);
-        ts->merge_queue.push_back(o);
-        if (!ts->merge_pending.exchange(true, std::memory_order_release)) {
-          g_safepoint_word.fetch_add(kPendingMergeUnit,
-                                     std::memory_order_release);
-        }
-        return;
-      }
-    }
-    // The owner is gone, or closed its queue after its final drain: merge
-    // now, still under the registry lock, so that no new thread with the same
-    // thread pointer can attach and count the object locally mid-merge.
-    count = ExplicitMerge(o, -1);
+    if (ExplicitMerge(o, -1) == 0) Release(o);
+    return;
   }
-  if (count == 0) Release(o);  // outside the lock: deaths may queue more
+  if (t_merge_batch != nullptr && t_merge_batch->Add(owner, o)) return;
+  std::vector<cgc_object*> dead;
+  {
+    MutatorRegistryReaderLock registry_lock;
+    HandOverLocked(owner, absl::MakeConstSpan(&o, 1), &dead);
+  }
+  for (cgc_object* d : dead) Release(d);  // outside the lock: may queue more
 }
 
 }  // namespace
+
+MergeBatch::MergeBatch() {
+  if (t_merge_batch == nullptr) {
+    t_merge_batch = this;
+    active_ = true;
+  }
+}
+
+MergeBatch::~MergeBatch() {
+  if (!active_) return;
+  Flush();
+  t_merge_batch = nullptr;
+}
+
+bool MergeBatch::Add(uintptr_t owner, cgc_object* o) {
+  if (!active_) return false;
+  try {
+    for (auto& [batch_owner, objects] : by_owner_) {
+      if (batch_owner == owner) {
+        objects.push_back(o);
+        return true;
+      }
+    }
+    by_owner_.emplace_back(owner, std::vector<cgc_object*>{o});
+  } catch (const std::bad_alloc&) {
+    return false;  // the caller hands it over alone, needing no memory here
+  }
+  return true;
+}
+
+void MergeBatch::Flush() {
+  // Releasing the dead may queue more (their destroy drops references): loop
+  // until nothing is left.
+  while (!by_owner_.empty()) {
+    std::vector<std::pair<uintptr_t, std::vector<cgc_object*>>> batch;
+    batch.swap(by_owner_);
+    std::vector<cgc_object*> dead;
+    {
+      MutatorRegistryReaderLock registry_lock;
+      for (auto& [owner, objects] : batch) {
+        HandOverLocked(owner, objects, &dead);
+      }
+    }
+    for (cgc_object* d : dead) Release(d);
+  }
+}
 
 intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
   // Take the owner's count and clear the owner fields BEFORE publishing the

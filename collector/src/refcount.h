@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
@@ -37,6 +39,30 @@ size_t TotalRefcount(const cgc_object* o);
 // Merges local + shared + extra into the shared count, clears the owner and
 // returns the merged count. Used by queue drains and at owner exit.
 intptr_t ExplicitMerge(cgc_object* o, intptr_t extra);
+
+// While one lives on a thread, the objects that thread's decrefs queue to
+// other owners are gathered per owner and handed over when it ends: one
+// registry lock and one queue lock per owner instead of one per object (the
+// clear phase releases thousands of other threads' objects in a row). A
+// queued object stays alive meanwhile: the pending decref is the batch's, and
+// the owner's local count still holds the reference it stands for. Batches do
+// not nest; a thread that has the world stopped merges at once as before.
+class MergeBatch {
+ public:
+  MergeBatch();
+  ~MergeBatch();
+  MergeBatch(const MergeBatch&) = delete;
+  MergeBatch& operator=(const MergeBatch&) = delete;
+  // False if this batch cannot take `o` (it is not the thread's active batch,
+  // or memory ran out): the caller queues it alone.
+  bool Add(uintptr_t owner, cgc_object* o);
+
+ private:
+  void Flush();
+  bool active_ = false;
+  // Few owners per collection: a vector of (owner, objects) beats a map.
+  std::vector<std::pair<uintptr_t, std::vector<cgc_object*>>> by_owner_;
+};
 
 // Drains `ts`'s merge queue on its own (running, attached) thread: merges each
 // object and destroys those that reach zero.

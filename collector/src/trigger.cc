@@ -13,13 +13,22 @@
 // to end, as a stopped thread, then decides again. Without this, a collection
 // of N objects lasts long enough for the other threads to allocate more than
 // N, and each collection is bigger than the last (2 threads: 50M trash).
+// The hold is a throttle, not a lock: it lasts at most kMaxHold, because the
+// held thread may own an embedder lock that a finalizer, clear or destroy of
+// the running collection waits for.
 #include "trigger.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "absl/base/attributes.h"
@@ -28,6 +37,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "collect.h"
 #include "config.h"
@@ -42,6 +53,9 @@ namespace {
 constexpr size_t kClosed = SIZE_MAX;  // gate value: no automatic collection
 // Young allowed past the gate, as a multiple of it, while a collection runs.
 constexpr size_t kHoldFactor = 2;
+// Longest one running collection holds a thread back. Past it the thread
+// allocates on, and that collection does not hold it again.
+constexpr absl::Duration kMaxHold = absl::Milliseconds(50);
 
 struct TriggerState {
   // Hot: written by every thread's batches / read on every batch.
@@ -49,10 +63,11 @@ struct TriggerState {
   alignas(64) std::atomic<size_t> gate{kClosed};
 
   // Cold.
-  // A triggered collection runs; held threads wait on it (atomic wait/notify:
-  // an absl::Condition evaluated by another thread is invisible to TSan with
-  // Debian's uninstrumented abseil).
-  alignas(64) std::atomic<bool> collecting{false};
+  // 1 while a triggered collection runs; held threads wait on it with a
+  // futex (a timed wait, which std::atomic::wait lacks; an absl::Condition
+  // evaluated by another thread is invisible to TSan with Debian's
+  // uninstrumented abseil).
+  alignas(64) std::atomic<uint32_t> collecting{0};
   std::atomic<uint64_t> epoch{0};  // collections completed (any reason)
   std::atomic<size_t> deferred_young{0};
   std::atomic<size_t> long_lived{0};
@@ -62,6 +77,7 @@ struct TriggerState {
   std::atomic<uint64_t> deferrals{0};
   std::atomic<uint64_t> triggered{0};
   std::atomic<uint64_t> holds{0};  // batches that waited for a collection
+  std::atomic<uint64_t> hold_timeouts{0};  // holds that ended at kMaxHold
   std::atomic<bool> enabled{true};
   std::atomic<Policy*> policy{nullptr};
 
@@ -86,6 +102,26 @@ thread_local bool t_collecting_here = false;
 
 // The last collection (epoch) this thread's settled estimate was offered for.
 thread_local uint64_t t_settled_epoch = 0;
+
+// The running collection (by the epoch it will end) that held this thread for
+// kMaxHold already; it does not hold it again.
+thread_local uint64_t t_hold_expired_epoch = UINT64_MAX;
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
+              std::atomic<uint32_t>::is_always_lock_free);
+
+// Sleeps while *word == expected, at most `timeout`; may return early.
+void FutexWaitFor(std::atomic<uint32_t>* word, uint32_t expected,
+                  absl::Duration timeout) {
+  timespec ts = absl::ToTimespec(timeout);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE,
+          expected, &ts, nullptr, 0);
+}
+
+void FutexWakeAll(std::atomic<uint32_t>* word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE,
+          INT_MAX, nullptr, nullptr, 0);
+}
 
 void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
   Policy* p = t.policy.load(std::memory_order_relaxed);
@@ -152,8 +188,8 @@ ABSL_ATTRIBUTE_NOINLINE void SettleAfterCollection(TriggerState& t,
 
 void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
                    const Decision& d) {
-  bool expected = false;
-  if (!t.collecting.compare_exchange_strong(expected, true,
+  uint32_t expected = 0;
+  if (!t.collecting.compare_exchange_strong(expected, 1,
                                             std::memory_order_acq_rel)) {
     return;  // another thread's triggered collection is running
   }
@@ -170,8 +206,8 @@ void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
     t.collect(d.reason, f);
     t_collecting_here = false;
   }
-  t.collecting.store(false, std::memory_order_release);
-  t.collecting.notify_all();
+  t.collecting.store(0, std::memory_order_release);
+  FutexWakeAll(&t.collecting);
 }
 
 // True if this thread may wait for another thread's collection: it is not
@@ -189,22 +225,48 @@ bool FarAhead(const TriggerState& t, size_t young) {
 }
 
 // Waits, counted as stopped (the collection stops the world again to reap
-// deaths), until the running triggered collection has finished.
-void WaitForRunningCollection(TriggerState& t) {
+// deaths), until the running triggered collection has finished or kMaxHold
+// passed. True if it finished.
+bool WaitForRunningCollection(TriggerState& t) {
   t.holds.fetch_add(1, std::memory_order_relaxed);
+  const absl::Time deadline = absl::Now() + kMaxHold;
+  bool finished = true;
   cgc_blocking_begin();
-  while (t.collecting.load(std::memory_order_acquire)) {
-    t.collecting.wait(true, std::memory_order_acquire);
+  while (t.collecting.load(std::memory_order_acquire) != 0) {
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      finished = false;
+      break;
+    }
+    FutexWaitFor(&t.collecting, 1, left);
   }
   cgc_blocking_end();
+  if (!finished) {
+    t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
+    if (t.config.debug & CGC_DEBUG_STATS) {
+      absl::FPrintF(stderr,
+                    "cyclegc: held thread released after %s with the "
+                    "collection still running (does it wait for a lock this "
+                    "thread holds?)\n",
+                    absl::FormatDuration(kMaxHold));
+    }
+  }
+  return finished;
 }
 
 ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   TriggerState& t = g_trigger;
   if (t_collecting_here) return;
-  while (t.collecting.load(std::memory_order_acquire)) {
+  while (t.collecting.load(std::memory_order_acquire) != 0) {
     if (!MayHold() || !FarAhead(t, t.young.Load())) return;
-    WaitForRunningCollection(t);
+    // Collections end in epoch order: the running one is known by the epoch
+    // before its end.
+    uint64_t running = t.epoch.load(std::memory_order_acquire);
+    if (t_hold_expired_epoch == running) return;
+    if (!WaitForRunningCollection(t)) {
+      t_hold_expired_epoch = running;
+      return;
+    }
   }
   Policy* policy = t.policy.load(std::memory_order_acquire);
   if (policy == nullptr) return;
@@ -261,6 +323,7 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.deferrals.store(0, std::memory_order_relaxed);
   t.triggered.store(0, std::memory_order_relaxed);
   t.holds.store(0, std::memory_order_relaxed);
+  t.hold_timeouts.store(0, std::memory_order_relaxed);
   t.enabled.store(true, std::memory_order_relaxed);
   t.initialized = true;
   RecomputeGateLocked(t);
@@ -334,6 +397,7 @@ TriggerCounters GetTriggerCounters() {
   c.deferrals = t.deferrals.load(std::memory_order_relaxed);
   c.triggered = t.triggered.load(std::memory_order_relaxed);
   c.holds = t.holds.load(std::memory_order_relaxed);
+  c.hold_timeouts = t.hold_timeouts.load(std::memory_order_relaxed);
   return c;
 }
 

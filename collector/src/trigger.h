@@ -33,9 +33,10 @@ struct TriggerCounters {
   size_t deferred_young = 0;
   size_t long_lived = 0;
   size_t estimate_at_last = 0;
-  uint64_t deferrals = 0;  // decisions that chose to wait
-  uint64_t triggered = 0;  // collections the trigger started
-  uint64_t holds = 0;      // batches that waited for a running collection
+  uint64_t deferrals = 0;      // decisions that chose to wait
+  uint64_t triggered = 0;      // collections the trigger started
+  uint64_t holds = 0;          // batches that waited for a running collection
+  uint64_t hold_timeouts = 0;  // of those, waits that ended at the bound
 };
 TriggerCounters GetTriggerCounters();
 

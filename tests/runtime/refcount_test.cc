@@ -157,6 +157,61 @@ TEST_F(RefcountTest, QueuedObjectOfExitedOwnerMergesAtOnce) {
   EXPECT_EQ(destroyed.load(), 1);
 }
 
+// A MergeBatch gathers the hand-overs and makes them when it ends, all at
+// once; the objects stay alive meanwhile (the owner's count holds them).
+TEST_F(RefcountTest, MergeBatchHandsOverOncePerOwnerWhenItEnds) {
+  constexpr int kObjects = 1000;
+  std::atomic<int> destroyed{0};
+  std::vector<Node*> nodes;
+  for (int i = 0; i < kObjects; ++i) {
+    nodes.push_back(NewNode(&destroyed));
+    cgc_incref(Obj(nodes.back()));  // the other thread's reference
+  }
+  RunAttached([&] {
+    internal::MergeBatch batch;
+    internal::MergeBatch nested;  // inactive: the outer batch keeps them
+    for (Node* n : nodes) cgc_decref(Obj(n));
+    for (Node* n : nodes) {
+      ASSERT_EQ(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+    }
+  });  // both batches end: one hand-over
+  for (Node* n : nodes) {
+    ASSERT_NE(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+  }
+  for (Node* n : nodes) cgc_decref(Obj(n));  // local zero: still queued
+  EXPECT_EQ(destroyed.load(), 0);
+  cgc_safepoint();  // the queue's counts go: all die here
+  EXPECT_EQ(destroyed.load(), kObjects);
+}
+
+// If the owner exits before the batch ends, the batch merges its objects
+// (and releases those at zero) itself.
+TEST_F(RefcountTest, MergeBatchMergesObjectsOfAnOwnerThatExited) {
+  std::atomic<int> destroyed{0};
+  std::vector<Node*> nodes;
+  std::atomic<int> step{0};
+  std::thread owner([&] {
+    cgc_thread_attach();
+    for (int i = 0; i < 3; ++i) nodes.push_back(NewNode(&destroyed));
+    cgc_incref(Obj(nodes[0]));  // nodes[0] keeps one reference after all
+    step = 1;
+    while (step != 2) std::this_thread::yield();
+    cgc_thread_detach();  // exits with local counts 2, 1, 1
+  });
+  while (step != 1) std::this_thread::yield();
+  {
+    internal::MergeBatch batch;
+    for (Node* n : nodes) cgc_decref(Obj(n));  // batched: owner still there
+    step = 2;
+    owner.join();
+    EXPECT_EQ(destroyed.load(), 0);
+  }  // owner gone: merged here; two reach zero
+  EXPECT_EQ(destroyed.load(), 2);
+  EXPECT_EQ(cgc_refcount(Obj(nodes[0])), 1u);
+  cgc_decref(Obj(nodes[0]));
+  EXPECT_EQ(destroyed.load(), 3);
+}
+
 TEST_F(RefcountTest, CollectionMergesQueuesWhileStopped) {
   std::atomic<int> destroyed{0};
   Node* n = NewNode(&destroyed);

@@ -3,6 +3,9 @@
 #include "trigger.h"
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -30,6 +33,8 @@ struct FakeCollector {
   FakeMemorySource* mem = nullptr;
   size_t fpb_after = 0;
   bool set_fpb_after = false;
+  // Runs inside the collection, after the heap walk (a finalizer, say).
+  std::function<void()> during;
 };
 FakeCollector* g_fake = nullptr;
 
@@ -43,6 +48,7 @@ size_t FakeCollect(cgc_reason reason, const TriggerFigures& figures) {
   f.last_reason = reason;
   f.last_figures = figures;
   TriggerOnHeapWalked();
+  if (f.during) f.during();
   if (f.reentrant_batch != 0) OnYoungBatch(f.reentrant_batch);
   if (f.set_fpb_after) f.mem->full_page_bytes = f.fpb_after;
   TriggerOnCollectionDone(f.survivors);
@@ -311,6 +317,52 @@ TEST_F(TriggerTest, ConcurrentThreadsStartOneCollectionAtATime) {
   // through, and never more than one per two batches.
   EXPECT_GT(fake_.calls, 100);
   EXPECT_LE(fake_.calls, kThreads * 2000 / 2);
+}
+
+// A thread far ahead of a running collection waits for it, but not forever:
+// here it owns the lock the collection's "finalizer" needs.
+TEST_F(TriggerTest, HoldIsBoundedWhenTheHeldThreadOwnsALockTheCollectionNeeds) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  std::mutex embedder_lock;
+  std::atomic<bool> walked{false};
+  fake_.during = [&] {
+    walked = true;
+    std::lock_guard<std::mutex> finalizer(embedder_lock);
+  };
+  std::unique_lock<std::mutex> held(embedder_lock);
+  std::thread collector([] { Batches(4); });  // young 1024: collects
+  while (!walked) std::this_thread::yield();
+  Batches(9);  // young 2304 > 2 x gate while it runs: held, then released
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  EXPECT_EQ(GetTriggerCounters().hold_timeouts, 1u);
+  Batches(4);  // the same collection does not hold this thread again
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  held.unlock();
+  collector.join();
+  EXPECT_EQ(fake_.calls, 1);
+}
+
+// Without a lock in the way, the held thread waits for the end, then decides.
+TEST_F(TriggerTest, HeldThreadWaitsForTheRunningCollectionThenDecides) {
+  Init(Cfg(CGC_TRIGGER_COUNT));
+  std::atomic<bool> walked{false};
+  std::atomic<bool> release{false};
+  fake_.during = [&] {
+    walked = true;
+    while (!release) std::this_thread::yield();
+  };
+  std::thread collector([] { Batches(4); });
+  while (!walked) std::this_thread::yield();
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    release = true;
+  });
+  Batches(9);  // held until the collection ends; then young 2304 collects
+  releaser.join();
+  collector.join();
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  EXPECT_EQ(GetTriggerCounters().hold_timeouts, 0u);
+  EXPECT_EQ(fake_.calls, 2);
 }
 
 TEST_F(TriggerTest, NothingHappensBeforeInit) {
