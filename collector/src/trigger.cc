@@ -165,13 +165,22 @@ void RaiseGate(TriggerState& t, size_t above) {
 }
 
 // Lowers estimate_at_last to `estimate` if that is lower (policies whose
-// baseline follows drops; see Policy::BaselineFollowsDrops). A lower baseline
-// only makes the next collection earlier, never later than the count rule.
-void LowerBaseline(TriggerState& t, size_t estimate) {
+// baseline follows drops; see Policy::BaselineFollowsDrops). The young
+// objects counted so far are inside the lower reading, so they join
+// young_before_estimate. A lower baseline only makes the next collection
+// earlier, never earlier than the count rule allows. True if it lowered.
+bool LowerBaseline(TriggerState& t, size_t estimate) {
   size_t last = t.estimate_at_last.load(std::memory_order_relaxed);
-  while (estimate < last && !t.estimate_at_last.compare_exchange_weak(
-                                last, estimate, std::memory_order_relaxed)) {
+  do {
+    if (estimate >= last) return false;
+  } while (!t.estimate_at_last.compare_exchange_weak(
+      last, estimate, std::memory_order_relaxed));
+  size_t young = t.young.Load();
+  size_t before = t.young_before_estimate.load(std::memory_order_relaxed);
+  while (before < young && !t.young_before_estimate.compare_exchange_weak(
+                               before, young, std::memory_order_relaxed)) {
   }
+  return true;
 }
 
 // A thread's first allocation batch after a collection: by then it has
@@ -280,8 +289,13 @@ ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
       s.young, t.young_before_estimate.load(std::memory_order_relaxed));
   Decision d = policy->Decide(s);
   if (d.verdict != Decision::kCollect && d.estimate_now != 0 &&
-      policy->BaselineFollowsDrops()) {
-    LowerBaseline(t, d.estimate_now);
+      policy->BaselineFollowsDrops() && LowerBaseline(t, d.estimate_now)) {
+    // Memory fell below the baseline: it was read before garbage was freed,
+    // and the young objects counted so far are inside the new, lower one.
+    // Decide again on the corrected baseline.
+    s.estimate_at_last = d.estimate_now;
+    s.young_before_estimate = s.young;
+    d = policy->Decide(s);
   }
   switch (d.verdict) {
     case Decision::kNotYet:

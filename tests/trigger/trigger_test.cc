@@ -211,6 +211,25 @@ TEST_F(TriggerTest, FullPagesBaselineFollowsTheSettledHeap) {
   EXPECT_EQ(fake_.last_figures.estimate_at_last, 4 * M);
 }
 
+// A decision that finds memory below the baseline learns the baseline was
+// read before garbage was freed: every young object counted so far is inside
+// the lower reading, so the count rule decides (not a blind deferral).
+TEST_F(TriggerTest, FullPagesDropBelowTheBaselineRedecidesByCount) {
+  Init(Cfg(CGC_TRIGGER_FULLPAGES));
+  mem_.full_page_bytes = 10 * M;
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 10 * M;
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  Batches(3);                    // settles at 10M: nothing freed yet
+  mem_.full_page_bytes = 6 * M;  // the owners free their garbage late
+  Batches(1);                    // young 1024: 6M < 10M
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 6 * M);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
+}
+
 TEST_F(TriggerTest, RssBaselineIsTheReadingAfterTheCollection) {
   Init(Cfg(CGC_TRIGGER_RSS));
   mem_.rss = 10 * M;
