@@ -317,7 +317,7 @@ TEST(PacedPolicy, LimitCollectionsNeedAQuarterOfSurvivorsAsNewObjects) {
             Decision::kCollect);
 }
 
-TEST(PacedPolicy, DefersPastThresholdThenCapCollects) {
+TEST(PacedPolicy, DefersPastThresholdThenCapCollectsAndJudgesHiddenYoung) {
   FakeMemorySource mem;
   Config c = BaseConfig(CGC_TRIGGER_PACED);
   c.mem_min = 4 * M;
@@ -327,17 +327,10 @@ TEST(PacedPolicy, DefersPastThresholdThenCapCollects) {
   Decision d = p->Decide(Snap(1001, 40001));
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
-}
-
-TEST(PacedPolicy, YoungCountedBeforeTheBaselineIsNotDeferred) {
-  FakeMemorySource mem;
-  Config c = BaseConfig(CGC_TRIGGER_PACED);
-  c.mem_min = 4 * M;
-  auto p = MakePacedPolicy(c, &mem);
-  mem.full_page_bytes = 1 * M;
+  // Young counted before the baseline was read is not deferred blindly.
   TriggerSnapshot s = Snap(1001);
   s.young_before_estimate = 1001;
-  Decision d = p->Decide(s);
+  d = p->Decide(s);
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
   s.young_before_estimate = 1000;
