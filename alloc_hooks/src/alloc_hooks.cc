@@ -114,4 +114,9 @@ void* Malloc(ThreadHeaps* heaps, size_t size) {
 
 void Free(void* p) { mi_free(p); }
 
+void ProcessDelayedFrees(ThreadHeaps* heaps) {
+  mi_heap_process_delayed_frees(heaps->gc);
+  mi_heap_process_delayed_frees(heaps->plain);
+}
+
 }  // namespace cyclegc::alloc

@@ -24,7 +24,8 @@ namespace cyclegc::internal {
 // variable/field, the value and the accepted form.
 absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 
-// ---- trigger: lifecycle and allocation path ----------------------------------
+// ---- trigger: lifecycle and allocation path
+// ----------------------------------
 absl::Status TriggerInit(const Config& config);
 void TriggerShutdown();
 // Called by the runtime when a thread's batched young delta (allocations of
@@ -50,7 +51,8 @@ void TriggerOnCollectionDone(size_t survivors);
 // Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
 void TriggerFillStats(cgc_stats* out);
 
-// ---- collector ---------------------------------------------------------------
+// ---- collector
+// ---------------------------------------------------------------
 absl::Status CollectorInit(const Config& config);
 // Final collection (reason SHUTDOWN), then finalize, clear and free every
 // remaining object; prints the census if enabled. World must not be stopped.
@@ -63,7 +65,8 @@ size_t Collect(cgc_reason reason, const TriggerFigures& figures);
 // unreachable set: clears weakrefs, feeds the census.
 void NotifyObjectDeath(cgc_object* o);
 
-// ---- runtime -------------------------------------------------------------------
+// ---- runtime
+// -------------------------------------------------------------------
 // (stop_the_world.h, refcount.h, thread_state.h declare the rest)
 // Stops every attached thread at a safepoint (threads in blocking sections or
 // detached count as stopped). Returns the time it took all threads to park.
@@ -74,6 +77,10 @@ void StartTheWorld();
 // TotalRefcount() is exact for every object.
 void MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
+// The calling thread (if attached) frees the blocks other threads freed into
+// its full pages (mimalloc's delayed frees); the trigger calls it before
+// taking a settled full-page reading.
+void ProcessThisThreadsDelayedFrees();
 
 // Weak references (requested by the collector for cgc_weakref_get):
 // Called by cgc_weakref_new (world running, caller holds a reference) before

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "alloc_hooks/alloc_hooks.h"
 #include "dealloc.h"
 #include "last_error.h"
 #include "lifecycle.h"
@@ -71,6 +72,12 @@ thread_local bool t_detaching = false;
 }  // namespace
 
 ThreadState* CurrentThread() { return t_state; }
+
+void ProcessThisThreadsDelayedFrees() {
+  if (t_state != nullptr && t_state->heaps != nullptr) {
+    alloc::ProcessDelayedFrees(t_state->heaps);
+  }
+}
 
 void AddYoung(ThreadState* ts, int64_t n) {
   if (ts == nullptr) {

@@ -83,6 +83,27 @@ TEST_F(FullPageBytesTest, FillingOnePageCountsItExactlyOnce) {
   EXPECT_COUNTER_MATCHES_WALK();
 }
 
+// A block another thread frees into a full page waits on the owner's
+// delayed-free list, and the page stays counted as full, until the owner
+// processes it: at its next slow-path allocation, or ProcessDelayedFrees.
+TEST_F(FullPageBytesTest, OtherThreadsFreeIntoAFullPageCountsOnceProcessed) {
+  ScopedAttach attach;
+  const size_t before = ThreadFullPageBytes(attach.heaps());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 1500; ++i) blocks.push_back(GcAlloc(attach.heaps(), 64));
+  const size_t full = ThreadFullPageBytes(attach.heaps()) - before;
+  ASSERT_GT(full, 0u);
+  std::thread([&] { GcFree(blocks[0]); }).join();  // the page's first block
+  EXPECT_EQ(ThreadFullPageBytes(attach.heaps()) - before, full);
+  ProcessDelayedFrees(attach.heaps());
+  EXPECT_LT(ThreadFullPageBytes(attach.heaps()), before + full);
+  EXPECT_COUNTER_MATCHES_WALK();
+  ProcessDelayedFrees(attach.heaps());  // nothing pending: no change
+  EXPECT_COUNTER_MATCHES_WALK();
+  for (size_t i = 1; i < blocks.size(); ++i) GcFree(blocks[i]);
+  EXPECT_COUNTER_MATCHES_WALK();
+}
+
 TEST_F(FullPageBytesTest, LargeAndHugeBlocksCountWhileAllocated) {
   ScopedAttach attach;
   const size_t before = ThreadFullPageBytes(attach.heaps());

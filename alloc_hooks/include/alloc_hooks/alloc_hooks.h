@@ -75,6 +75,12 @@ size_t UsableSize(const void* block);
 void* Malloc(ThreadHeaps* heaps, size_t size);
 void Free(void* p);
 
+// Frees now the blocks other threads freed into the calling thread's full
+// pages (mimalloc's delayed-free lists of both heaps), so that those pages
+// leave the full-page count before the thread's next slow-path allocation.
+// Calling thread's own heaps only. One load per heap when nothing is pending.
+void ProcessDelayedFrees(ThreadHeaps* heaps);
+
 // Process-wide bytes in full mimalloc pages: the sum of every attached thread's
 // counters plus the bytes of abandoned pages (detached/exited threads' pages
 // not yet reclaimed). Lock-free, never stops the world; cost O(registry slots)
