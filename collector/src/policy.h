@@ -82,13 +82,16 @@ inline size_t CountRuleGate(size_t threshold, size_t long_lived) {
 // The estimate grew by more than max(growth x last, floor) since the last
 // collection (strictly more, as CPython's gc_should_collect_mem_usage).
 bool GrewEnough(size_t now, size_t last, double growth, size_t floor);
-// More than a threshold of young objects predate the baseline (see
-// TriggerSnapshot::young_before_estimate): a memory test would defer them
-// blindly, and with threads allocating through every collection that blind
-// deferral recurs after each one. The allocator-based policies judge them by
-// the count rule alone.
+// The memory test can only judge young objects counted after the baseline
+// was read (see TriggerSnapshot::young_before_estimate): those counted before
+// are inside it. It may defer only if it saw more than half a threshold of
+// them and at most a threshold predates it; otherwise the count rule alone
+// decides. With threads allocating through every collection, a test blind to
+// most of young would defer after each one and let trash double.
 inline bool YoungHiddenInBaseline(const TriggerSnapshot& s, size_t threshold) {
-  return s.young_before_estimate > threshold;
+  size_t before =
+      s.young_before_estimate < s.young ? s.young_before_estimate : s.young;
+  return before > threshold || s.young - before <= threshold / 2;
 }
 // deferred_young > cap x threshold.
 bool DeferCapReached(size_t deferred_young, size_t threshold, double cap);
