@@ -64,13 +64,18 @@ TEST_F(FullPageBytesTest, RandomAllocFreeManySizeClasses) {
   EXPECT_COUNTER_MATCHES_WALK();
 }
 
+// 64-byte blocks: a 64 KiB small page holds 1024. Allocates until the first
+// page is full and a second one is started; blocks[0] is in the full page.
+std::vector<void*> FillOnePage(ThreadHeaps* heaps) {
+  std::vector<void*> blocks;
+  for (int i = 0; i < 1500; ++i) blocks.push_back(GcAlloc(heaps, 64));
+  return blocks;
+}
+
 TEST_F(FullPageBytesTest, FillingOnePageCountsItExactlyOnce) {
   ScopedAttach attach;
   const size_t before = ThreadFullPageBytes(attach.heaps());
-  // 64-byte blocks: a 64 KiB small page holds 1024. Allocate until the page
-  // becomes full and a second page is started.
-  std::vector<void*> blocks;
-  for (int i = 0; i < 1500; ++i) blocks.push_back(GcAlloc(attach.heaps(), 64));
+  std::vector<void*> blocks = FillOnePage(attach.heaps());
   const size_t full = ThreadFullPageBytes(attach.heaps()) - before;
   EXPECT_GT(full, 0u);
   EXPECT_EQ(full % 64, 0u);
@@ -89,8 +94,7 @@ TEST_F(FullPageBytesTest, FillingOnePageCountsItExactlyOnce) {
 TEST_F(FullPageBytesTest, OtherThreadsFreeIntoAFullPageCountsOnceProcessed) {
   ScopedAttach attach;
   const size_t before = ThreadFullPageBytes(attach.heaps());
-  std::vector<void*> blocks;
-  for (int i = 0; i < 1500; ++i) blocks.push_back(GcAlloc(attach.heaps(), 64));
+  std::vector<void*> blocks = FillOnePage(attach.heaps());
   const size_t full = ThreadFullPageBytes(attach.heaps()) - before;
   ASSERT_GT(full, 0u);
   std::thread([&] { GcFree(blocks[0]); }).join();  // the page's first block
