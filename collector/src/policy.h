@@ -22,7 +22,8 @@ struct TriggerSnapshot {
   size_t estimate_at_last = 0;  // the policy's estimate right after it
   // Of `young`, those counted before estimate_at_last was read: objects other
   // threads allocated while the last collection ran. Their memory is already
-  // in the baseline, so a memory-growth test cannot see them.
+  // in the baseline, so a memory-growth test cannot see them. May exceed
+  // `young` once deaths subtract from it; the rules clamp it.
   size_t young_before_estimate = 0;
 };
 

@@ -185,21 +185,7 @@ void DrainMergeQueue(ThreadState* ts) {
 }
 
 void MergeRefcountsWhileStopped() {
-  ForEachThread([](ThreadState& ts) {
-    std::vector<cgc_object*> queue;
-    {
-      absl::MutexLock lock(&ts.queue_mu);
-      queue.swap(ts.merge_queue);
-      if (ts.merge_pending.exchange(false, std::memory_order_acq_rel)) {
-        g_safepoint_word.fetch_sub(kPendingMergeUnit,
-                                   std::memory_order_release);
-      }
-    }
-    for (cgc_object* o : queue) {
-      ClearRefFlags(o, kRefInMergeQueue);
-      if (ExplicitMerge(o, -1) == 0) Release(o);
-    }
-  });
+  ForEachThread([](ThreadState& ts) { DrainMergeQueue(&ts); });
   MergePerThreadCountsWhileStopped();
 }
 

@@ -64,8 +64,9 @@ class MergeBatch {
   std::vector<std::pair<uintptr_t, std::vector<cgc_object*>>> by_owner_;
 };
 
-// Drains `ts`'s merge queue on its own (running, attached) thread: merges each
-// object and destroys those that reach zero.
+// Drains `ts`'s merge queue, on its own (running, attached) thread or by the
+// thread that has the world stopped: merges each object and destroys those
+// that reach zero (the stopper's once the world runs again).
 void DrainMergeQueue(ThreadState* ts);
 
 // Per-thread counts: add this thread's counts into the objects' shared counts

@@ -22,7 +22,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <cstddef>
@@ -289,8 +288,8 @@ ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   s.deferred_young = t.deferred_young.load(std::memory_order_relaxed);
   s.long_lived = t.long_lived.load(std::memory_order_relaxed);
   s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
-  s.young_before_estimate = std::min(
-      s.young, t.young_before_estimate.load(std::memory_order_relaxed));
+  s.young_before_estimate =
+      t.young_before_estimate.load(std::memory_order_relaxed);
   Decision d = policy->Decide(s);
   if (d.verdict != Decision::kCollect && d.estimate_now != 0 &&
       policy->BaselineFollowsDrops() && LowerBaseline(t, d.estimate_now)) {
