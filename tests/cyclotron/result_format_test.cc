@@ -1,3 +1,6 @@
+#include <cstdint>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "format.h"
@@ -105,8 +108,46 @@ TEST(PauseLog, MaxAndP99FromStopEvents) {
   }
   const PauseLog::Summary s = log.Summarize();
   EXPECT_EQ(s.stops, 100);
-  EXPECT_DOUBLE_EQ(s.max_ms, 100);
-  EXPECT_DOUBLE_EQ(s.p99_ms, 99);
+  EXPECT_DOUBLE_EQ(s.max_ms, 100);  // exact
+  EXPECT_GE(s.p99_ms, 99);          // the bucket's upper bound: 3.1% wide
+  EXPECT_LE(s.p99_ms, 99 * (1 + 1.0 / 32));
+  EXPECT_DOUBLE_EQ(s.total_ms, 5050);
+}
+
+TEST(LogLinearHistogram, BucketsCoverEveryValueWithinOneThirtySecond) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t v = rng() >> (rng() % 64);
+    const int b = LogLinearHistogram::BucketOf(v);
+    ASSERT_GE(b, 0);
+    ASSERT_LT(b, LogLinearHistogram::kBuckets);
+    const uint64_t upper = LogLinearHistogram::BucketUpper(b);
+    ASSERT_GE(upper, v);
+    ASSERT_LE(static_cast<double>(upper - v),
+              static_cast<double>(v) / LogLinearHistogram::kSub)
+        << v;
+    ASSERT_EQ(LogLinearHistogram::BucketOf(upper), b) << v;
+    if (b + 1 < LogLinearHistogram::kBuckets) {
+      ASSERT_EQ(LogLinearHistogram::BucketOf(upper + 1), b + 1) << v;
+    }
+  }
+  EXPECT_EQ(LogLinearHistogram::BucketOf(UINT64_MAX),
+            LogLinearHistogram::kBuckets - 1);
+}
+
+TEST(LogLinearHistogram, SmallValuesAndNearestRankAreExact) {
+  LogLinearHistogram h;
+  EXPECT_EQ(h.Percentile(99), 0u);  // empty
+  for (uint64_t v = 1; v <= 20; ++v) h.Add(v);
+  EXPECT_EQ(h.count(), 20u);
+  EXPECT_EQ(h.max(), 20u);
+  EXPECT_EQ(h.Percentile(50), 10u);
+  EXPECT_EQ(h.Percentile(99), 20u);
+  EXPECT_EQ(h.Percentile(0), 1u);
+  // A large outlier: the top percentile is capped at the exact maximum.
+  h.Add(1000003);
+  EXPECT_EQ(h.Percentile(100), 1000003u);
+  EXPECT_EQ(h.Percentile(95), 20u);
 }
 
 TEST(MedianOfRuns, TakesEachMetricsMiddleValue) {
