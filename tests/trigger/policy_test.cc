@@ -193,19 +193,22 @@ TEST(FullPagesPolicy, YoungCountedBeforeTheBaselineIsJudgedByCountAlone) {
   FakeMemorySource mem;
   auto p = MakeFullPagesPolicy(BaseConfig(CGC_TRIGGER_FULLPAGES), &mem);
   mem.full_page_bytes = 20 * M;  // flat since the baseline
-  // threshold 1000: the test must see more than 500 young after the
+  // threshold 1000: the test must see more than 1000 young after the
   // baseline, and at most 1000 may predate it.
-  TriggerSnapshot s = Snap(1600, 0, 0, 20 * M);
-  s.young_before_estimate = 1000;  // 600 seen after it: judged by memory
+  TriggerSnapshot s = Snap(2100, 0, 0, 20 * M);
+  s.young_before_estimate = 1000;  // 1100 seen after it: judged by memory
   EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
-  s.young_before_estimate = 1100;  // 500 seen: too few to judge
+  s.young_before_estimate = 1100;  // 1000 seen: too few to judge
   Decision d = p->Decide(s);
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
   EXPECT_EQ(d.estimate_now, 20 * M);
-  s.young = 3000;  // 1900 seen, but more than a threshold predates it
+  s.young = 1600;  // over the threshold, but only 500 seen
   EXPECT_EQ(p->Decide(s).verdict, Decision::kCollect);
-  s.young_before_estimate = 1000;  // 2000 seen, 1000 before: judged
+  s.young = 3200;  // 2100 seen, but more than a threshold predates it
+  s.young_before_estimate = 1100;
+  EXPECT_EQ(p->Decide(s).verdict, Decision::kCollect);
+  s.young_before_estimate = 1000;  // 2200 seen, 1000 before: judged
   EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
   // The count rule still comes first.
   s.young = 1600;
@@ -335,12 +338,12 @@ TEST(PacedPolicy, DefersPastThresholdThenCapCollectsAndJudgesHiddenYoung) {
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_DEFER_CAP);
   // Young counted before the baseline was read is not deferred blindly.
-  TriggerSnapshot s = Snap(1001);
-  s.young_before_estimate = 501;  // only 500 seen after the baseline
+  TriggerSnapshot s = Snap(2001);
+  s.young_before_estimate = 1001;  // only a threshold seen after the baseline
   d = p->Decide(s);
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_THRESHOLD);
-  s.young_before_estimate = 500;
+  s.young_before_estimate = 1000;
   EXPECT_EQ(p->Decide(s).verdict, Decision::kDefer);
 }
 

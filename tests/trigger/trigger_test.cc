@@ -204,9 +204,20 @@ TEST_F(TriggerTest, FullPagesBaselineFollowsTheSettledHeap) {
   mem_.full_page_bytes = 4 * M;  // the owners freed their garbage
   Batches(1);                    // this thread's first batch since: settles
   EXPECT_EQ(GetTriggerCounters().estimate_at_last, 4 * M);
-  mem_.full_page_bytes = 4 * M + 500 * 1024;  // +500K: over 10% of 4M
-  Batches(3);
+  mem_.full_page_bytes = 4 * M;  // flat since the settled reading
+  fake_.fpb_after = 4 * M;
+  Batches(3);  // young 1024, 768 after the lower baseline: count decides
   ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 4 * M);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
+  // Judged against the settled baseline once the test saw a threshold.
+  Batches(4);  // the third check: +0 over 4M, 1024 young all seen: deferred
+  EXPECT_EQ(fake_.calls, 2);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
+  mem_.full_page_bytes = 4 * M + 500 * 1024;  // +500K: over 10% of 4M
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 3);
   EXPECT_EQ(fake_.last_reason, CGC_REASON_MEMORY_GROWTH);
   EXPECT_EQ(fake_.last_figures.estimate_at_last, 4 * M);
 }
@@ -258,12 +269,16 @@ TEST_F(TriggerTest, FullPagesCollectsYoungTheBaselineHidesByCount) {
   EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
   EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
 
-  fake_.reentrant_batch = 512;  // under the threshold: the memory test judges
+  fake_.reentrant_batch = 512;  // under the threshold
   Batches(1);                   // the 1280 the second collection left
   ASSERT_EQ(fake_.calls, 3);
   EXPECT_EQ(GetTriggerCounters().young, 512u);
-  Batches(2);  // young 1024, 512 of them after the baseline; memory flat
-  EXPECT_EQ(fake_.calls, 3);
+  fake_.reentrant_batch = 0;
+  Batches(2);  // young 1024, only 512 after the baseline: count decides
+  ASSERT_EQ(fake_.calls, 4);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
+  Batches(4);  // young 1024, all after the baseline; memory flat: deferred
+  EXPECT_EQ(fake_.calls, 4);
   EXPECT_EQ(GetTriggerCounters().deferrals, 1u);
   EXPECT_EQ(GetTriggerCounters().young, 0u);
 }
