@@ -34,37 +34,45 @@ enum RefFlag : uint8_t {
   kRefInMergeQueue = 1u << 1,
 };
 
-inline uint8_t GcBits(const cgc_object* o) {
-  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(o->ob_gc_bits_))
+// The header's flag bytes are read and updated by several threads (owner,
+// stopper, non-owners queueing): relaxed atomic byte operations.
+inline uint8_t LoadFlagByte(const uint8_t& byte) {
+  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(byte))
       .load(std::memory_order_relaxed);
+}
+inline void SetFlagBits(uint8_t& byte, uint8_t mask) {
+  std::atomic_ref<uint8_t>(byte).fetch_or(mask, std::memory_order_relaxed);
+}
+inline void ClearFlagBits(uint8_t& byte, uint8_t mask) {
+  std::atomic_ref<uint8_t>(byte).fetch_and(static_cast<uint8_t>(~mask),
+                                           std::memory_order_relaxed);
+}
+
+inline uint8_t GcBits(const cgc_object* o) {
+  return LoadFlagByte(o->ob_gc_bits_);
 }
 inline bool HasGcBits(const cgc_object* o, uint8_t mask) {
   return (GcBits(o) & mask) != 0;
 }
 inline void SetGcBits(cgc_object* o, uint8_t mask) {
-  std::atomic_ref<uint8_t>(o->ob_gc_bits_)
-      .fetch_or(mask, std::memory_order_relaxed);
+  SetFlagBits(o->ob_gc_bits_, mask);
 }
 inline void ClearGcBits(cgc_object* o, uint8_t mask) {
-  std::atomic_ref<uint8_t>(o->ob_gc_bits_)
-      .fetch_and(static_cast<uint8_t>(~mask), std::memory_order_relaxed);
+  ClearFlagBits(o->ob_gc_bits_, mask);
 }
 inline bool IsTracked(const cgc_object* o) { return HasGcBits(o, kGcTracked); }
 
 inline uint8_t RefFlags(const cgc_object* o) {
-  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(o->ob_flags_))
-      .load(std::memory_order_relaxed);
+  return LoadFlagByte(o->ob_flags_);
 }
 inline bool HasRefFlags(const cgc_object* o, uint8_t mask) {
   return (RefFlags(o) & mask) != 0;
 }
 inline void SetRefFlags(cgc_object* o, uint8_t mask) {
-  std::atomic_ref<uint8_t>(o->ob_flags_)
-      .fetch_or(mask, std::memory_order_relaxed);
+  SetFlagBits(o->ob_flags_, mask);
 }
 inline void ClearRefFlags(cgc_object* o, uint8_t mask) {
-  std::atomic_ref<uint8_t>(o->ob_flags_)
-      .fetch_and(static_cast<uint8_t>(~mask), std::memory_order_relaxed);
+  ClearFlagBits(o->ob_flags_, mask);
 }
 
 inline const cgc_type* TypeOf(const cgc_object* o) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "cyclegc/cyclegc.h"
+#include "slot_object.h"
 
 namespace cyclegc::testing {
 
@@ -30,21 +31,10 @@ inline Counters g_counters;
 inline Node* AsNode(cgc_object* o) { return reinterpret_cast<Node*>(o); }
 
 inline int NodeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
-  for (cgc_object* s : AsNode(self)->slots) {
-    if (s != nullptr) {
-      if (int r = visit(s, arg)) return r;
-    }
-  }
-  return 0;
+  return TraverseSlots<Node>(self, visit, arg);
 }
 
-inline void NodeClear(cgc_object* self) {
-  for (cgc_object*& s : AsNode(self)->slots) {
-    cgc_object* old = s;
-    s = nullptr;
-    if (old != nullptr) cgc_decref(old);
-  }
-}
+inline void NodeClear(cgc_object* self) { ClearSlots<Node>(self); }
 
 inline void NodeDestroy(cgc_object* self) {
   Node* n = AsNode(self);

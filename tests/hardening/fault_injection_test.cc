@@ -14,6 +14,7 @@
 #include "cyclegc/cyclegc.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "slot_object.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -40,20 +41,9 @@ struct Counts {
 Counts g_counts;
 
 int Traverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
-  for (cgc_object* s : reinterpret_cast<Node*>(self)->slots) {
-    if (s != nullptr) {
-      if (int r = visit(s, arg)) return r;
-    }
-  }
-  return 0;
+  return cyclegc::testing::TraverseSlots<Node>(self, visit, arg);
 }
-void Clear(cgc_object* self) {
-  for (cgc_object*& s : reinterpret_cast<Node*>(self)->slots) {
-    cgc_object* old = s;
-    s = nullptr;
-    if (old != nullptr) cgc_decref(old);
-  }
-}
+void Clear(cgc_object* self) { cyclegc::testing::ClearSlots<Node>(self); }
 void Destroy(cgc_object* self) {
   auto* n = reinterpret_cast<Node*>(self);
   if (n->magic != kAlive) {

@@ -1,5 +1,5 @@
 // The C++ API: Ref<T> counting, Make<T> construction/destruction, Trace used
-// for traverse and clear.
+// for traverse and clear, WeakRef<T>.
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -86,6 +86,40 @@ TEST_F(CppApiTest, RefsCrossThreads) {
 
 TEST_F(CppApiTest, ThrowingConstructorFreesTheBlock) {
   EXPECT_THROW(cyclegc::Make<Throws>(), std::runtime_error);
+}
+
+void CountCallback(cgc_weakref*, void* arg) {
+  static_cast<std::atomic<int>*>(arg)->fetch_add(1);
+}
+
+TEST_F(CppApiTest, WeakRefLocksWhileAliveAndEmptiesAfterTheCycleIsCollected) {
+  std::atomic<int> callbacks{0};
+  cyclegc::WeakRef<Pair> weak;
+  EXPECT_FALSE(weak.ok());
+  EXPECT_FALSE(weak.Lock());
+  {
+    cyclegc::Ref<Pair> a = cyclegc::Make<Pair>(5);
+    a->left = a;  // a cycle: only the collector frees it
+    weak = cyclegc::WeakRef<Pair>(a, &CountCallback, &callbacks);
+    ASSERT_TRUE(weak.ok());
+    cyclegc::Ref<Pair> locked = weak.Lock();
+    ASSERT_TRUE(locked);
+    EXPECT_EQ(locked->value, 5);
+    EXPECT_EQ(cgc_refcount(a.header()), 3u);  // a, the cycle, locked
+  }
+  EXPECT_TRUE(weak.Alive());  // the cycle keeps it
+  EXPECT_EQ(g_alive.load(), 1);
+  cgc_collect();
+  EXPECT_EQ(g_alive.load(), 0);
+  EXPECT_FALSE(weak.Lock());
+  EXPECT_FALSE(weak.Alive());
+  EXPECT_EQ(callbacks.load(), 1);
+  cyclegc::WeakRef<Pair> moved = std::move(weak);
+  EXPECT_FALSE(weak.ok());  // NOLINT(bugprone-use-after-move): moved-from
+  EXPECT_TRUE(moved.ok());
+  moved.Reset();
+  EXPECT_FALSE(moved.ok());
+  EXPECT_FALSE(cyclegc::WeakRef<Pair>(cyclegc::Ref<Pair>()).ok());
 }
 
 }  // namespace

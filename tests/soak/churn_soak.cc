@@ -21,6 +21,7 @@
 
 #include "alloc_hooks/alloc_hooks.h"
 #include "cyclegc/cyclegc.h"
+#include "slot_object.h"
 
 namespace {
 
@@ -44,20 +45,9 @@ void OnEvent(const cgc_event* ev, void*) {
 }
 
 int Traverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
-  for (cgc_object* s : reinterpret_cast<Node*>(self)->slots) {
-    if (s != nullptr) {
-      if (int r = visit(s, arg)) return r;
-    }
-  }
-  return 0;
+  return cyclegc::testing::TraverseSlots<Node>(self, visit, arg);
 }
-void Clear(cgc_object* self) {
-  for (cgc_object*& s : reinterpret_cast<Node*>(self)->slots) {
-    cgc_object* old = s;
-    s = nullptr;
-    if (old != nullptr) cgc_decref(old);
-  }
-}
+void Clear(cgc_object* self) { cyclegc::testing::ClearSlots<Node>(self); }
 void Destroy(cgc_object* self) {
   auto* n = reinterpret_cast<Node*>(self);
   if (n->magic.exchange(kDead) != kAlive) g_bad.fetch_add(1);

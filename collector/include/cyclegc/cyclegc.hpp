@@ -8,6 +8,8 @@
 //   cyclegc::Ref<Node> a = cyclegc::Make<Node>();
 //   a->next = a;   // a cycle: the collector frees it
 //
+// WeakRef<T> observes an object without keeping it alive.
+//
 // A type derives from cyclegc::Object (non-polymorphic) and may declare
 // `static constexpr const char* kTypeName` and `void Finalize()`. Make<T>
 // constructs T in place in a cgc_alloc'ed block with a cgc_type generated for
@@ -162,14 +164,14 @@ struct TypeOf {
   }
   static void Destroy(cgc_object* self) { FromHeader<T>(self)->~T(); }
 
+  static constexpr bool kHasFinalize = requires(T & t) { t.Finalize(); };
   static inline const cgc_type type = {TypeNameOf<T>(), &Traverse, &Clear,
-                                       requires(T& t){t.Finalize();
-} ? &Finalize : nullptr, &Destroy
-};  // namespace detail
-// Used when T's constructor throws: the block is freed without ~T.
-static inline const cgc_type raw_type = {TypeNameOf<T>(), nullptr, nullptr,
-                                         nullptr, nullptr};
-};  // namespace cyclegc
+                                       kHasFinalize ? &Finalize : nullptr,
+                                       &Destroy};
+  // Used when T's constructor throws: the block is freed without ~T.
+  static inline const cgc_type raw_type = {TypeNameOf<T>(), nullptr, nullptr,
+                                           nullptr, nullptr};
+};
 
 }  // namespace detail
 
@@ -206,7 +208,8 @@ Ref<T> Make(Args&&... args) {
   if (o == nullptr) return Ref<T>();
 #if defined(__cpp_exceptions)
   try {
-    return Ref<T>::Adopt(detail::ConstructAt<T>(o, std::forward<Args>(args)...));
+    return Ref<T>::Adopt(
+        detail::ConstructAt<T>(o, std::forward<Args>(args)...));
   } catch (...) {
     o->ob_type_ = &detail::TypeOf<T>::raw_type;
     cgc_decref(o);
@@ -216,6 +219,50 @@ Ref<T> Make(Args&&... args) {
   return Ref<T>::Adopt(detail::ConstructAt<T>(o, std::forward<Args>(args)...));
 #endif
 }
+
+// A weak reference: does not keep T alive; Lock() gives a strong Ref while T
+// lives, an empty one after. Move-only (it owns one cgc_weakref). Destroy or
+// Reset every WeakRef before cgc_shutdown(), which frees the weak references
+// still registered.
+template <class T>
+class WeakRef {
+ public:
+  using Callback = void (*)(cgc_weakref*, void*);
+
+  WeakRef() = default;
+  // `cb` (optional) runs once after T dies, outside the stopped world, while
+  // this WeakRef lives. ok() is false if the runtime could not create it (see
+  // cgc_last_error()) or `target` is empty.
+  explicit WeakRef(const Ref<T>& target, Callback cb = nullptr,
+                   void* arg = nullptr)
+      : w_(target ? cgc_weakref_new(target.header(), cb, arg) : nullptr) {}
+  WeakRef(WeakRef&& other) noexcept : w_(std::exchange(other.w_, nullptr)) {}
+  WeakRef& operator=(WeakRef&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      w_ = std::exchange(other.w_, nullptr);
+    }
+    return *this;
+  }
+  WeakRef(const WeakRef&) = delete;
+  WeakRef& operator=(const WeakRef&) = delete;
+  ~WeakRef() { Reset(); }
+
+  bool ok() const { return w_ != nullptr; }
+  Ref<T> Lock() const {
+    if (w_ == nullptr) return Ref<T>();
+    return Ref<T>::AdoptHeader(cgc_weakref_get(w_));
+  }
+  // Whether T is alive now (it may die right after; Lock() to use it).
+  bool Alive() const { return static_cast<bool>(Lock()); }
+  void Reset() {
+    if (w_ != nullptr) cgc_weakref_free(std::exchange(w_, nullptr));
+  }
+  cgc_weakref* handle() const { return w_; }
+
+ private:
+  cgc_weakref* w_ = nullptr;
+};
 
 }  // namespace cyclegc
 
