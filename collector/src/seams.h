@@ -24,8 +24,7 @@ namespace cyclegc::internal {
 // variable/field, the value and the accepted form.
 absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 
-// ---- trigger: lifecycle and allocation path
-// ----------------------------------
+// ---- trigger: lifecycle and allocation path ---------------------------------
 absl::Status TriggerInit(const Config& config);
 void TriggerShutdown();
 // Called by the runtime when a thread's batched young delta (allocations of
@@ -51,8 +50,7 @@ void TriggerOnCollectionDone(size_t survivors);
 // Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
 void TriggerFillStats(cgc_stats* out);
 
-// ---- collector
-// ---------------------------------------------------------------
+// ---- collector --------------------------------------------------------------
 absl::Status CollectorInit(const Config& config);
 // Final collection (reason SHUTDOWN), then finalize, clear and free every
 // remaining object; prints the census if enabled. World must not be stopped.
@@ -65,8 +63,7 @@ size_t Collect(cgc_reason reason, const TriggerFigures& figures);
 // unreachable set: clears weakrefs, feeds the census.
 void NotifyObjectDeath(cgc_object* o);
 
-// ---- runtime
-// -------------------------------------------------------------------
+// ---- runtime ----------------------------------------------------------------
 // (stop_the_world.h, refcount.h, thread_state.h declare the rest)
 // Stops every attached thread at a safepoint (threads in blocking sections or
 // detached count as stopped). Returns the time it took all threads to park.

@@ -190,9 +190,9 @@ ABSL_ATTRIBUTE_NOINLINE void SettleAfterCollection(TriggerState& t,
   t_settled_epoch = epoch;
   Policy* policy = t.policy.load(std::memory_order_acquire);
   if (policy != nullptr && policy->BaselineFollowsDrops()) {
-    // The collector freed some of this thread's blocks from its own thread
-    // (releases after the world restarted): mimalloc keeps those pages full
-    // until this thread processes them.
+    // The collecting thread freed some of this thread's blocks (releases
+    // after the world restarted): mimalloc keeps those pages full until this
+    // thread processes them.
     ProcessThisThreadsDelayedFrees();
     LowerBaseline(t, policy->EstimateNow());
   }

@@ -66,17 +66,22 @@ TEST_F(FullPageBytesTest, RandomAllocFreeManySizeClasses) {
 
 // 64-byte blocks: a 64 KiB small page holds 1024. Allocates until the first
 // page is full and a second one is started; blocks[0] is in the full page.
-std::vector<void*> FillOnePage(ThreadHeaps* heaps) {
+struct FilledPage {
   std::vector<void*> blocks;
-  for (int i = 0; i < 1500; ++i) blocks.push_back(GcAlloc(heaps, 64));
-  return blocks;
+  size_t before = 0;  // the thread's full-page bytes before
+  size_t full = 0;    // what the filling added
+};
+FilledPage FillOnePage(ThreadHeaps* heaps) {
+  FilledPage f;
+  f.before = ThreadFullPageBytes(heaps);
+  for (int i = 0; i < 1500; ++i) f.blocks.push_back(GcAlloc(heaps, 64));
+  f.full = ThreadFullPageBytes(heaps) - f.before;
+  return f;
 }
 
 TEST_F(FullPageBytesTest, FillingOnePageCountsItExactlyOnce) {
   ScopedAttach attach;
-  const size_t before = ThreadFullPageBytes(attach.heaps());
-  std::vector<void*> blocks = FillOnePage(attach.heaps());
-  const size_t full = ThreadFullPageBytes(attach.heaps()) - before;
+  auto [blocks, before, full] = FillOnePage(attach.heaps());
   EXPECT_GT(full, 0u);
   EXPECT_EQ(full % 64, 0u);
   EXPECT_COUNTER_MATCHES_WALK();
@@ -93,9 +98,7 @@ TEST_F(FullPageBytesTest, FillingOnePageCountsItExactlyOnce) {
 // processes it: at its next slow-path allocation, or ProcessDelayedFrees.
 TEST_F(FullPageBytesTest, OtherThreadsFreeIntoAFullPageCountsOnceProcessed) {
   ScopedAttach attach;
-  const size_t before = ThreadFullPageBytes(attach.heaps());
-  std::vector<void*> blocks = FillOnePage(attach.heaps());
-  const size_t full = ThreadFullPageBytes(attach.heaps()) - before;
+  auto [blocks, before, full] = FillOnePage(attach.heaps());
   ASSERT_GT(full, 0u);
   std::thread([&] { GcFree(blocks[0]); }).join();  // the page's first block
   EXPECT_EQ(ThreadFullPageBytes(attach.heaps()) - before, full);
