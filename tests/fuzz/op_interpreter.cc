@@ -666,13 +666,15 @@ class Interpreter {
   // Drops every reference the interpreter holds; collects until all is gone.
   void TearDown() {
     const uint64_t before = obs_.collections;
+    // Cleared before the worker exits, not after: its detach may collect, and
+    // what that collection destroys is observed during the exit.
+    model_.dead_this_op.clear();
+    model_.resurrected_this_op.clear();
+    obs_.destroyed_this_op.clear();
     worker_.reset();
     on_worker_ = false;
     if (obs_.collections != before) {
       // The worker's detach collected.
-      model_.dead_this_op.clear();
-      model_.resurrected_this_op.clear();
-      obs_.destroyed_this_op.clear();
       for (uint64_t i = before; i < obs_.collections; ++i) model_.Collect();
       Check(kWorkerExit, true);
     }
