@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -72,9 +74,16 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
     c->mem_growth = *r;
   }
   if (const char* v = value("CYCLEGC_MEM_MIN")) {
-    auto r = env::ParseByteSize("CYCLEGC_MEM_MIN", v, 0, Limits::kMaxMemMin);
-    if (!r.ok()) return r.status();
-    c->mem_min = static_cast<size_t>(*r);
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
+      c->mem_min = CGC_MEM_MIN_AUTO;
+    } else {
+      auto r = env::ParseByteSize("CYCLEGC_MEM_MIN", v, 0, Limits::kMaxMemMin);
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            r.status().message(), "; or auto (the policy's own floor)"));
+      }
+      c->mem_min = static_cast<size_t>(*r);
+    }
   }
   if (const char* v = value("CYCLEGC_DEFER_CAP")) {
     auto r =
@@ -114,9 +123,10 @@ absl::Status ValidateConfig(const Config& c) {
         "mem_growth", absl::StrFormat("%g", c.mem_growth),
         absl::StrFormat("a fraction in [0, %g]", Limits::kMaxMemGrowth));
   }
-  if (c.mem_min > Limits::kMaxMemMin) {
+  if (c.mem_min > Limits::kMaxMemMin && c.mem_min != CGC_MEM_MIN_AUTO) {
     return FieldError("mem_min", absl::StrCat(c.mem_min),
-                      absl::StrCat("bytes in [0, ", Limits::kMaxMemMin, "]"));
+                      absl::StrCat("bytes in [0, ", Limits::kMaxMemMin,
+                                   "] or CGC_MEM_MIN_AUTO"));
   }
   if (!(c.defer_cap >= 0.0 && c.defer_cap <= Limits::kMaxDeferCap)) {
     return FieldError("defer_cap", absl::StrFormat("%g", c.defer_cap),
@@ -143,7 +153,8 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
     int raw_trigger;
     static_assert(sizeof(raw_trigger) == sizeof(user->trigger));
     std::memcpy(&raw_trigger, &user->trigger, sizeof(raw_trigger));
-    if (raw_trigger < CGC_TRIGGER_FULLPAGES || raw_trigger > CGC_TRIGGER_PACED) {
+    if (raw_trigger < CGC_TRIGGER_FULLPAGES ||
+        raw_trigger > CGC_TRIGGER_PACED) {
       return FieldError("trigger", absl::StrCat(raw_trigger),
                         "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
                         "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
@@ -162,6 +173,11 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
 absl::StatusOr<Config> LoadConfig(const cgc_config* user) {
   return LoadConfigFrom(user,
                         [](const char* name) { return std::getenv(name); });
+}
+
+size_t MemMinFloor(const Config& config) {
+  if (config.mem_min != CGC_MEM_MIN_AUTO) return config.mem_min;
+  return config.trigger == CGC_TRIGGER_FULLPAGES ? 64 * 1024 : 128 * 1024;
 }
 
 const char* TriggerName(cgc_trigger_kind kind) {

@@ -17,11 +17,11 @@ namespace cyclegc::internal {
 struct Config {
   size_t threshold = 2000;  // young objects; 0 disables automatic collection
   cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
-  double mem_growth = 0.10;     // fraction of the estimate at last collection
-  size_t mem_min = 128 * 1024;  // floor of that growth, bytes
-  double defer_cap = 40.0;      // multiple of threshold
-  size_t memory_limit = 0;      // soft limit (paced), bytes; 0 = none
-  unsigned debug = 0;           // CGC_DEBUG_* bits
+  double mem_growth = 0.10;  // fraction of the estimate at last collection
+  size_t mem_min = CGC_MEM_MIN_AUTO;  // floor of that growth, bytes
+  double defer_cap = 40.0;            // multiple of threshold
+  size_t memory_limit = 0;            // soft limit (paced), bytes; 0 = none
+  unsigned debug = 0;                 // CGC_DEBUG_* bits
 };
 
 // Accepted ranges, shared by the field checks and the variable parsers.
@@ -47,6 +47,15 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
 
 // Range checks of a complete Config; the error names the cgc_config field.
 absl::Status ValidateConfig(const Config& config);
+
+// The growth floor in force: config.mem_min, or for CGC_MEM_MIN_AUTO the
+// policy's own. rss keeps CPython 3.14t's 128 KiB. fullpages takes one small
+// mimalloc page (64 KiB): a threshold of the smallest GC objects (2000 x 32
+// bytes) fills about that much, and with 128 KiB a heap of such objects grew
+// past the floor only every other threshold, so fullpages deferred where
+// count's garbage was all cyclic (cyclotron chain c=10 e=0, 2 threads: 1.4x
+// count's trash, 1.1x its RSS).
+size_t MemMinFloor(const Config& config);
 
 // "fullpages", "rss", "count", "paced"; "unknown" otherwise.
 const char* TriggerName(cgc_trigger_kind kind);

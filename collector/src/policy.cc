@@ -29,7 +29,7 @@ Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
     d.verdict = Decision::kCollect;
     d.reason = CGC_REASON_DEFER_CAP;
   } else if (GrewEnough(estimate, s.estimate_at_last, c.mem_growth,
-                        c.mem_min)) {
+                        MemMinFloor(c))) {
     d.verdict = Decision::kCollect;
     d.reason = CGC_REASON_MEMORY_GROWTH;
   } else {

@@ -21,7 +21,7 @@ namespace cyclegc::internal {
 
 PacedGoal ComputePacedGoal(size_t last, const Config& c) {
   auto grown = [&](double allowance) {
-    double floor = static_cast<double>(c.mem_min);
+    double floor = static_cast<double>(MemMinFloor(c));
     double goal = static_cast<double>(last) + std::max(allowance, floor);
     return goal >= static_cast<double>(SIZE_MAX) ? SIZE_MAX
                                                  : static_cast<size_t>(goal);

@@ -54,7 +54,8 @@ TEST(LoadConfig, DefaultsWithoutEnvironment) {
   EXPECT_EQ(c->threshold, 2000u);
   EXPECT_EQ(c->trigger, CGC_TRIGGER_FULLPAGES);
   EXPECT_DOUBLE_EQ(c->mem_growth, 0.10);
-  EXPECT_EQ(c->mem_min, 128u * 1024);
+  EXPECT_EQ(c->mem_min, CGC_MEM_MIN_AUTO);
+  EXPECT_EQ(MemMinFloor(*c), 64u * 1024);
   EXPECT_DOUBLE_EQ(c->defer_cap, 40.0);
   EXPECT_EQ(c->memory_limit, 0u);
   EXPECT_EQ(c->debug, 0u);
@@ -118,12 +119,49 @@ TEST(MemMin, AcceptsSizesWithUnits) {
   EXPECT_EQ(LoadEnv({{"CYCLEGC_MEM_MIN", "256K"}})->mem_min, 256u << 10);
   EXPECT_EQ(LoadEnv({{"CYCLEGC_MEM_MIN", "65536"}})->mem_min, 65536u);
   EXPECT_EQ(LoadEnv({{"CYCLEGC_MEM_MIN", "0"}})->mem_min, 0u);
+  EXPECT_EQ(LoadEnv({{"CYCLEGC_MEM_MIN", "auto"}})->mem_min, CGC_MEM_MIN_AUTO);
+  EXPECT_EQ(LoadEnv({{"CYCLEGC_MEM_MIN", " AUTO "}})->mem_min,
+            CGC_MEM_MIN_AUTO);
+}
+
+// auto is each policy's own floor: rss keeps CPython's 128K, fullpages one
+// small mimalloc page. An explicit value applies to every policy.
+TEST(MemMin, AutoIsThePolicysOwnFloor) {
+  Config c;
+  ASSERT_EQ(c.mem_min, CGC_MEM_MIN_AUTO);
+  c.trigger = CGC_TRIGGER_RSS;
+  EXPECT_EQ(MemMinFloor(c), 128u * 1024);
+  c.trigger = CGC_TRIGGER_FULLPAGES;
+  EXPECT_EQ(MemMinFloor(c), 64u * 1024);
+  c.trigger = CGC_TRIGGER_PACED;
+  EXPECT_EQ(MemMinFloor(c), 128u * 1024);
+  for (cgc_trigger_kind k :
+       {CGC_TRIGGER_RSS, CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PACED}) {
+    c.trigger = k;
+    c.mem_min = 0;
+    EXPECT_EQ(MemMinFloor(c), 0u);
+    c.mem_min = 3u << 20;
+    EXPECT_EQ(MemMinFloor(c), 3u << 20);
+    c.mem_min = CGC_MEM_MIN_AUTO;
+  }
+  // The variable picks the policy too: the floor follows it.
+  auto rss = LoadEnv({{"CYCLEGC_TRIGGER", "rss"}});
+  ASSERT_TRUE(rss.ok()) << rss.status();
+  EXPECT_EQ(MemMinFloor(*rss), 128u * 1024);
+  // A field set to auto is valid.
+  cgc_config u;
+  cgc_config_default(&u);
+  u.mem_min = CGC_MEM_MIN_AUTO;
+  FakeEnv env(Vars{});
+  EXPECT_TRUE(LoadConfigFrom(&u, env.lookup()).ok());
 }
 
 TEST(MemMin, RejectsMalformedAndOutOfRange) {
   for (const char* v : {"4Q", "4 M", "-1K", "1.5M", "big"}) {
     ExpectRejected("CYCLEGC_MEM_MIN", v, "128K or 4M");
+    ExpectRejected("CYCLEGC_MEM_MIN", v, "or auto");
   }
+  ExpectRejected("CYCLEGC_MEM_MIN", "autox", "or auto");
   ExpectRejected("CYCLEGC_MEM_MIN", "2T", "out of range");
 }
 
@@ -184,7 +222,7 @@ TEST(ConfigDefault, MatchesDocumentedDefaults) {
   EXPECT_EQ(c.threshold, 2000u);
   EXPECT_EQ(c.trigger, CGC_TRIGGER_FULLPAGES);
   EXPECT_DOUBLE_EQ(c.mem_growth, 0.10);
-  EXPECT_EQ(c.mem_min, 128u * 1024);
+  EXPECT_EQ(c.mem_min, CGC_MEM_MIN_AUTO);
   EXPECT_DOUBLE_EQ(c.defer_cap, 40.0);
   EXPECT_EQ(c.memory_limit, 0u);
   EXPECT_EQ(c.debug, 0u);
@@ -238,6 +276,7 @@ TEST(UserConfig, RejectsOutOfRangeFields) {
       {"mem_growth", [](cgc_config* c) { c->mem_growth = 1e9; }},
       {"mem_growth", [](cgc_config* c) { c->mem_growth = __builtin_nan(""); }},
       {"mem_min", [](cgc_config* c) { c->mem_min = size_t{1} << 41; }},
+      {"mem_min", [](cgc_config* c) { c->mem_min = CGC_MEM_MIN_AUTO - 1; }},
       {"defer_cap", [](cgc_config* c) { c->defer_cap = -1; }},
       {"defer_cap", [](cgc_config* c) { c->defer_cap = 1e7; }},
       {"memory_limit", [](cgc_config* c) { c->memory_limit = SIZE_MAX; }},

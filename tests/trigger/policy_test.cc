@@ -174,6 +174,26 @@ TEST(FullPagesPolicy, SameRuleOnFullPageBytesWithoutRssRead) {
   EXPECT_EQ(mem.rss_reads, 0);
 }
 
+// The default floor: one small page for fullpages, CPython's 128K for rss.
+TEST(FullPagesPolicy, AutoFloorIsOneSmallPageAndRssKeeps128K) {
+  FakeMemorySource mem;
+  Config fp = BaseConfig(CGC_TRIGGER_FULLPAGES);
+  fp.mem_min = CGC_MEM_MIN_AUTO;
+  auto p = MakeFullPagesPolicy(fp, &mem);
+  mem.full_page_bytes = 100 * K + 64 * K;  // 10% of 100K is below the floor
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 100 * K)).verdict, Decision::kDefer);
+  mem.full_page_bytes = 100 * K + 64 * K + 1;
+  EXPECT_EQ(p->Decide(Snap(1001, 0, 0, 100 * K)).verdict, Decision::kCollect);
+
+  Config rss = BaseConfig(CGC_TRIGGER_RSS);
+  rss.mem_min = CGC_MEM_MIN_AUTO;
+  auto r = MakeRssPolicy(rss, &mem);
+  mem.rss = 100 * K + 128 * K;
+  EXPECT_EQ(r->Decide(Snap(1001, 0, 0, 100 * K)).verdict, Decision::kDefer);
+  mem.rss = 100 * K + 128 * K + 1;
+  EXPECT_EQ(r->Decide(Snap(1001, 0, 0, 100 * K)).verdict, Decision::kCollect);
+}
+
 TEST(FullPagesPolicy, FloorDeferralCapAndLongLived) {
   FakeMemorySource mem;
   Config c = BaseConfig(CGC_TRIGGER_FULLPAGES);
@@ -242,6 +262,8 @@ TEST(PacedGoal, GrowsWithTheHeapAboveTheFloor) {
   EXPECT_EQ(ComputePacedGoal(1 * M, c).bytes, 5 * M);
   EXPECT_EQ(ComputePacedGoal(100 * M, c).bytes, 200 * M);
   EXPECT_EQ(ComputePacedGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
+  c.mem_min = CGC_MEM_MIN_AUTO;  // paced's own floor: 128K
+  EXPECT_EQ(ComputePacedGoal(0, c).bytes, 128 * K);
 }
 
 TEST(PacedGoal, SoftLimitShrinksHeadroomAsItNears) {

@@ -100,11 +100,16 @@ typedef enum cgc_trigger_kind {
 /* Debug flags (CYCLEGC_DEBUG=stats,census). */
 enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
 
+/* mem_min value meaning "the policy's own floor" (the default): rss 128 KiB,
+ * CPython 3.14t's; fullpages 64 KiB, one small mimalloc page, the least that
+ * a threshold of the smallest GC objects fills; paced 128 KiB. */
+#define CGC_MEM_MIN_AUTO ((size_t)-1)
+
 typedef struct cgc_config {
   size_t threshold;            /* young threshold; 0 disables automatic collection */
   cgc_trigger_kind trigger;
   double mem_growth;           /* fraction, e.g. 0.10 */
-  size_t mem_min;              /* floor of that growth, bytes */
+  size_t mem_min;              /* floor of that growth, bytes, or CGC_MEM_MIN_AUTO */
   double defer_cap;            /* multiple of threshold */
   size_t memory_limit;         /* soft limit (paced policy), 0 = none */
   unsigned debug;              /* CGC_DEBUG_* bits */
