@@ -9,7 +9,9 @@
 // stop (and parks).
 #include "stop_the_world.h"
 
+#include <algorithm>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -48,6 +50,28 @@ bool AllOthersStopped(uintptr_t self) {
   return all;
 }
 
+// A stop of a small heap lasts tens of microseconds, about what a futex
+// wake-up costs on each side (the stopper waiting for threads to park, parked
+// threads waiting for the restart), so both spin that long before blocking.
+// Only while every running thread can have a core: otherwise spinning threads
+// would take the CPU from the one they wait for. Cyclotron, 2 threads on 2
+// cores, medians of 3 interleaved runs: chain c=10 e=100k 2.25 -> 2.10 s,
+// c=100 e=10k 1.91 -> 1.85 s; spinning 50 or 100 us gained less or lost.
+constexpr absl::Duration kSpin = absl::Microseconds(20);
+std::atomic<bool> g_spin_allowed{false};
+
+template <typename Pred>
+void SpinUntil(Pred done) {
+  if (!g_spin_allowed.load(std::memory_order_relaxed)) return;
+  const absl::Time deadline = absl::Now() + kSpin;
+  for (int i = 0; !done(); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if ((i & 63) == 63 && absl::Now() > deadline) return;
+  }
+}
+
 void NotifyStopper() {
   absl::MutexLock lock(&g_stw_mu);
   g_parked_cv.SignalAll();
@@ -84,10 +108,21 @@ uint64_t StopTheWorld() {
   if (self != nullptr) self->status.store(ThreadStatus::kRunning);
 
   const absl::Time start = absl::Now();
+  static const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  size_t running = 0;  // the threads that would spin, and the stopper
+  ForEachThread([&](ThreadState& ts) {
+    if (ts.status.load(std::memory_order_relaxed) == ThreadStatus::kRunning)
+      ++running;
+  });
+  g_spin_allowed.store(running <= cores, std::memory_order_relaxed);
+  {
+    absl::MutexLock lock(&g_stw_mu);
+    g_stop_requested = true;
+    g_stopper_tid.store(self_tid, std::memory_order_release);
+    g_safepoint_word.fetch_or(kStopRequested, std::memory_order_seq_cst);
+  }
+  SpinUntil([&] { return AllOthersStopped(self_tid); });
   absl::MutexLock lock(&g_stw_mu);
-  g_stop_requested = true;
-  g_stopper_tid.store(self_tid, std::memory_order_release);
-  g_safepoint_word.fetch_or(kStopRequested, std::memory_order_seq_cst);
   while (!AllOthersStopped(self_tid)) {
     // Parking threads signal; the timeout covers threads entering blocking
     // sections, which do not take the lock when they do.
@@ -117,6 +152,21 @@ void StartTheWorld() {
 }
 
 void ParkWhileStopped(ThreadState* ts) {
+  // Parked before spinning: the stopper may go ahead at once, and this thread
+  // touches no object until it has seen the restart under the lock below.
+  {
+    absl::MutexLock lock(&g_stw_mu);
+    if (!g_stop_requested) {
+      ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
+      return;
+    }
+    ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
+    g_parked_cv.SignalAll();
+  }
+  SpinUntil([] {
+    return (g_safepoint_word.load(std::memory_order_acquire) &
+            kStopRequested) == 0;
+  });
   absl::MutexLock lock(&g_stw_mu);
   while (g_stop_requested) {
     ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
