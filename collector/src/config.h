@@ -50,9 +50,10 @@ absl::Status ValidateConfig(const Config& config);
 
 // The growth floor in force: config.mem_min, or for CGC_MEM_MIN_AUTO the
 // policy's own. rss keeps CPython 3.14t's 128 KiB. fullpages takes one small
-// mimalloc page (64 KiB): a threshold of the smallest GC objects (2000 x 32
-// bytes) fills about that much, and with 128 KiB a heap of such objects grew
-// past the floor only every other threshold, so fullpages deferred where
+// mimalloc page (64 KiB), less than a threshold of the smallest GC objects
+// fills (2000 x 48-byte blocks: 96 KiB). Full-page bytes grow in whole pages;
+// with 128 KiB, a threshold of 64-byte objects split over 2 threads (one page
+// each) passed the floor about half the time, so fullpages deferred where
 // count's garbage was all cyclic (cyclotron chain c=10 e=0, 2 threads: 1.4x
 // count's trash, 1.1x its RSS).
 size_t MemMinFloor(const Config& config);

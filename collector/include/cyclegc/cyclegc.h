@@ -101,8 +101,9 @@ typedef enum cgc_trigger_kind {
 enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
 
 /* mem_min value meaning "the policy's own floor" (the default): rss 128 KiB,
- * CPython 3.14t's; fullpages 64 KiB, one small mimalloc page, the least that
- * a threshold of the smallest GC objects fills; paced 128 KiB. */
+ * CPython 3.14t's; fullpages 64 KiB, one small mimalloc page, less than a
+ * threshold of the smallest GC objects fills (2000 x 48 bytes); paced
+ * 128 KiB. */
 #define CGC_MEM_MIN_AUTO ((size_t)-1)
 
 typedef struct cgc_config {
