@@ -74,10 +74,6 @@ void StartTheWorld();
 // TotalRefcount() is exact for every object.
 void MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
-// The calling thread (if attached) frees the blocks other threads freed into
-// its full pages (mimalloc's delayed frees); the trigger calls it before
-// taking a settled full-page reading.
-void ProcessThisThreadsDelayedFrees();
 
 // Weak references (requested by the collector for cgc_weakref_get):
 // Called by cgc_weakref_new (world running, caller holds a reference) before

@@ -73,12 +73,6 @@ thread_local bool t_detaching = false;
 
 ThreadState* CurrentThread() { return t_state; }
 
-void ProcessThisThreadsDelayedFrees() {
-  if (t_state != nullptr && t_state->heaps != nullptr) {
-    alloc::ProcessDelayedFrees(t_state->heaps);
-  }
-}
-
 void AddYoung(ThreadState* ts, int64_t n) {
   if (ts == nullptr) {
     g_orphan_young.fetch_add(n, std::memory_order_relaxed);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@ class FakeMemorySource final : public MemorySource {
  public:
   size_t FullPageBytes() override {
     full_page_reads++;
+    if (on_full_page_read) on_full_page_read();
     return full_page_bytes;
   }
   absl::StatusOr<size_t> ProcessRssAndSwap() override {
@@ -31,6 +33,9 @@ class FakeMemorySource final : public MemorySource {
   std::atomic<bool> rss_fails{false};
   std::atomic<int> full_page_reads{0};
   std::atomic<int> rss_reads{0};
+  // Runs at each full-page read, before the value is returned: lets a test
+  // act as another thread between a decision's snapshot and its reading.
+  std::function<void()> on_full_page_read;
 };
 
 }  // namespace cyclegc::internal

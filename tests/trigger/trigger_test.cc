@@ -241,6 +241,40 @@ TEST_F(TriggerTest, FullPagesDropBelowTheBaselineRedecidesByCount) {
   EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
 }
 
+// The same drop, but another thread's settle lowers the baseline between this
+// decision's snapshot and its reading: the snapshot is stale all the same, so
+// the count rule decides (it used to defer: the lowering was not its own).
+TEST_F(TriggerTest, FullPagesRedecidesWhenAnotherThreadLoweredTheBaseline) {
+  Init(Cfg(CGC_TRIGGER_FULLPAGES));
+  mem_.full_page_bytes = 10 * M;
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 10 * M;
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 1);
+  Batches(3);  // settles at 10M: nothing freed yet
+  bool fired = false;
+  mem_.on_full_page_read = [&] {
+    if (fired) return;
+    fired = true;
+    // Another thread, first batch since the collection: it settles on the
+    // freed heap. Automatic collection is off meanwhile so that it only
+    // settles and does not decide itself.
+    mem_.full_page_bytes = 6 * M;
+    cgc_disable();
+    std::thread other([] { OnYoungBatch(1); });
+    other.join();
+    cgc_enable();
+    EXPECT_EQ(GetTriggerCounters().estimate_at_last, 6 * M);
+  };
+  Batches(1);  // young 1024: decides; its reading (6M) is below its snapshot
+  mem_.on_full_page_read = nullptr;
+  ASSERT_TRUE(fired);
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_THRESHOLD);
+  EXPECT_EQ(fake_.last_figures.estimate_at_last, 6 * M);
+  EXPECT_EQ(GetTriggerCounters().deferrals, 0u);
+}
+
 TEST_F(TriggerTest, RssBaselineIsTheReadingAfterTheCollection) {
   Init(Cfg(CGC_TRIGGER_RSS));
   mem_.rss = 10 * M;
