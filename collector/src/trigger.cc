@@ -191,12 +191,13 @@ ABSL_ATTRIBUTE_NOINLINE void SettleAfterCollection(TriggerState& t,
   Policy* policy = t.policy.load(std::memory_order_acquire);
   if (policy != nullptr && policy->BaselineFollowsDrops()) {
     // Blocks the collecting thread freed into this thread's full pages keep
-    // them counted until mimalloc's next slow path here; a later reading
-    // below the baseline re-decides (DecideAndAct). Processing them here
-    // (mimalloc patch 0006) made the reading exact but changed how pages and
-    // segments were released: on the cyclotron's chain c=10 e=100k at 2
-    // threads fullpages then took a 6th 32 MiB segment in 9 of 24 runs
-    // against 0 of 24 for count, and 0 of 6 without it.
+    // them counted until mimalloc's next slow path here, so this reading may
+    // be high; a later reading below the baseline re-decides (DecideAndAct).
+    // Forcing those frees first (mimalloc patch 0006) is not needed for
+    // that, and was dropped: on the 2-thread cyclotron, deferrals stayed at
+    // 0-3 a run without it, and its one suspected cost (an extra 32 MiB
+    // segment on chain c=10 e=100k) was not borne out by later runs, where
+    // count drew that segment as often.
     LowerBaseline(t, policy->EstimateNow());
   }
 }
