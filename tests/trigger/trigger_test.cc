@@ -76,6 +76,17 @@ class TriggerTest : public ::testing::Test {
     c.threshold = threshold;
     return c;
   }
+  // fullpages after one collection that left 10M, settled at 10M (nothing
+  // freed yet) with 768 young: the next batch decides.
+  void FullPagesSettledBeforeTheFrees() {
+    Init(Cfg(CGC_TRIGGER_FULLPAGES));
+    mem_.full_page_bytes = 10 * M;
+    fake_.set_fpb_after = true;
+    fake_.fpb_after = 10 * M;
+    Batches(4);
+    ASSERT_EQ(fake_.calls, 1);
+    Batches(3);
+  }
   // n batches of +256, as the runtime sends them.
   static void Batches(int n) {
     for (int i = 0; i < n; ++i) OnYoungBatch(256);
@@ -226,13 +237,7 @@ TEST_F(TriggerTest, FullPagesBaselineFollowsTheSettledHeap) {
 // read before garbage was freed: every young object counted so far is inside
 // the lower reading, so the count rule decides (not a blind deferral).
 TEST_F(TriggerTest, FullPagesDropBelowTheBaselineRedecidesByCount) {
-  Init(Cfg(CGC_TRIGGER_FULLPAGES));
-  mem_.full_page_bytes = 10 * M;
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 10 * M;
-  Batches(4);
-  ASSERT_EQ(fake_.calls, 1);
-  Batches(3);                    // settles at 10M: nothing freed yet
+  ASSERT_NO_FATAL_FAILURE(FullPagesSettledBeforeTheFrees());
   mem_.full_page_bytes = 6 * M;  // the owners free their garbage late
   Batches(1);                    // young 1024: 6M < 10M
   ASSERT_EQ(fake_.calls, 2);
@@ -245,13 +250,7 @@ TEST_F(TriggerTest, FullPagesDropBelowTheBaselineRedecidesByCount) {
 // decision's snapshot and its reading: the snapshot is stale all the same, so
 // the count rule decides (it used to defer: the lowering was not its own).
 TEST_F(TriggerTest, FullPagesRedecidesWhenAnotherThreadLoweredTheBaseline) {
-  Init(Cfg(CGC_TRIGGER_FULLPAGES));
-  mem_.full_page_bytes = 10 * M;
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 10 * M;
-  Batches(4);
-  ASSERT_EQ(fake_.calls, 1);
-  Batches(3);  // settles at 10M: nothing freed yet
+  ASSERT_NO_FATAL_FAILURE(FullPagesSettledBeforeTheFrees());
   bool fired = false;
   mem_.on_full_page_read = [&] {
     if (fired) return;
