@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -12,18 +14,34 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "env_parse.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
 
 using Limits = ConfigLimits;
 
-constexpr env::EnumName kTriggers[] = {
-    {"fullpages", CGC_TRIGGER_FULLPAGES},
-    {"rss", CGC_TRIGGER_RSS},
-    {"count", CGC_TRIGGER_COUNT},
-    {"paced", CGC_TRIGGER_PACED},
-};
+// CYCLEGC_TRIGGER's accepted names, from the policy table.
+std::span<const env::EnumName> TriggerNames() {
+  static const std::vector<env::EnumName>* const names = [] {
+    auto* v = new std::vector<env::EnumName>;
+    for (const PolicyInfo& p : Policies()) {
+      v->push_back({p.name, static_cast<int>(p.kind)});
+    }
+    return v;
+  }();
+  return *names;
+}
+
+// "CGC_TRIGGER_* in [0, 4] (fullpages, rss, count, paced, pressure)".
+std::string ExpectedTriggerKinds() {
+  std::string names;
+  for (const PolicyInfo& p : Policies()) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ", p.name);
+  }
+  return absl::StrFormat("a cgc_trigger_kind in [0, %d] (%s)",
+                         Policies().size() - 1, names);
+}
 
 constexpr env::EnumName kDebugFlags[] = {
     {"stats", CGC_DEBUG_STATS},
@@ -63,15 +81,22 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
     c->threshold = static_cast<size_t>(*r);
   }
   if (const char* v = value("CYCLEGC_TRIGGER")) {
-    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, kTriggers);
+    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, TriggerNames());
     if (!r.ok()) return r.status();
     c->trigger = static_cast<cgc_trigger_kind>(*r);
   }
   if (const char* v = value("CYCLEGC_MEM_GROWTH")) {
-    auto r =
-        env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0, Limits::kMaxMemGrowth);
-    if (!r.ok()) return r.status();
-    c->mem_growth = *r;
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
+      c->mem_growth = CGC_MEM_GROWTH_AUTO;
+    } else {
+      auto r = env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0,
+                                  Limits::kMaxMemGrowth);
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            r.status().message(), "; or auto (the policy's own growth)"));
+      }
+      c->mem_growth = *r;
+    }
   }
   if (const char* v = value("CYCLEGC_MEM_MIN")) {
     if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
@@ -113,15 +138,16 @@ absl::Status ValidateConfig(const Config& c) {
         "threshold", absl::StrCat(c.threshold),
         absl::StrCat("an integer in [0, ", Limits::kMaxThreshold, "]"));
   }
-  if (TriggerName(c.trigger) == absl::string_view("unknown")) {
+  if (FindPolicy(static_cast<int>(c.trigger)) == nullptr) {
     return FieldError("trigger", absl::StrCat(static_cast<int>(c.trigger)),
-                      "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
-                      "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+                      ExpectedTriggerKinds());
   }
-  if (!(c.mem_growth >= 0.0 && c.mem_growth <= Limits::kMaxMemGrowth)) {
-    return FieldError(
-        "mem_growth", absl::StrFormat("%g", c.mem_growth),
-        absl::StrFormat("a fraction in [0, %g]", Limits::kMaxMemGrowth));
+  if (!(c.mem_growth >= 0.0 && c.mem_growth <= Limits::kMaxMemGrowth) &&
+      c.mem_growth != CGC_MEM_GROWTH_AUTO) {
+    return FieldError("mem_growth", absl::StrFormat("%g", c.mem_growth),
+                      absl::StrFormat("a fraction in [0, %g] or "
+                                      "CGC_MEM_GROWTH_AUTO",
+                                      Limits::kMaxMemGrowth));
   }
   if (c.mem_min > Limits::kMaxMemMin && c.mem_min != CGC_MEM_MIN_AUTO) {
     return FieldError("mem_min", absl::StrCat(c.mem_min),
@@ -153,11 +179,9 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
     int raw_trigger;
     static_assert(sizeof(raw_trigger) == sizeof(user->trigger));
     std::memcpy(&raw_trigger, &user->trigger, sizeof(raw_trigger));
-    if (raw_trigger < CGC_TRIGGER_FULLPAGES ||
-        raw_trigger > CGC_TRIGGER_PACED) {
+    if (FindPolicy(raw_trigger) == nullptr) {
       return FieldError("trigger", absl::StrCat(raw_trigger),
-                        "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
-                        "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+                        ExpectedTriggerKinds());
     }
   }
   Config c = user != nullptr ? FromUser(*user) : Config{};
@@ -177,21 +201,19 @@ absl::StatusOr<Config> LoadConfig(const cgc_config* user) {
 
 size_t MemMinFloor(const Config& config) {
   if (config.mem_min != CGC_MEM_MIN_AUTO) return config.mem_min;
-  return config.trigger == CGC_TRIGGER_FULLPAGES ? 64 * 1024 : 128 * 1024;
+  const PolicyInfo* p = FindPolicy(config.trigger);
+  return p != nullptr ? p->default_mem_min : 128 * 1024;
+}
+
+double MemGrowth(const Config& config) {
+  if (config.mem_growth != CGC_MEM_GROWTH_AUTO) return config.mem_growth;
+  const PolicyInfo* p = FindPolicy(config.trigger);
+  return p != nullptr ? p->default_mem_growth : 0.10;
 }
 
 const char* TriggerName(cgc_trigger_kind kind) {
-  switch (kind) {
-    case CGC_TRIGGER_FULLPAGES:
-      return "fullpages";
-    case CGC_TRIGGER_RSS:
-      return "rss";
-    case CGC_TRIGGER_COUNT:
-      return "count";
-    case CGC_TRIGGER_PACED:
-      return "paced";
-  }
-  return "unknown";
+  const PolicyInfo* p = FindPolicy(kind);
+  return p != nullptr ? p->name : "unknown";
 }
 
 }  // namespace cyclegc::internal

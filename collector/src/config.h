@@ -16,8 +16,9 @@ namespace cyclegc::internal {
 
 struct Config {
   size_t threshold = 2000;  // young objects; 0 disables automatic collection
-  cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
-  double mem_growth = 0.10;  // fraction of the estimate at last collection
+  cgc_trigger_kind trigger = CGC_TRIGGER_PRESSURE;
+  double mem_growth = CGC_MEM_GROWTH_AUTO;  // fraction of the estimate at last
+                                            // collection
   size_t mem_min = CGC_MEM_MIN_AUTO;  // floor of that growth, bytes
   double defer_cap = 40.0;            // multiple of threshold
   size_t memory_limit = 0;            // soft limit (paced), bytes; 0 = none
@@ -48,17 +49,12 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
 // Range checks of a complete Config; the error names the cgc_config field.
 absl::Status ValidateConfig(const Config& config);
 
-// The growth floor in force: config.mem_min, or for CGC_MEM_MIN_AUTO the
-// policy's own. rss keeps CPython 3.14t's 128 KiB. fullpages takes one small
-// mimalloc page (64 KiB), less than a threshold of the smallest GC objects
-// fills (2000 x 48-byte blocks: 96 KiB). Full-page bytes grow in whole pages;
-// with 128 KiB, a threshold of 64-byte objects split over 2 threads (one page
-// each) passed the floor about half the time, so fullpages deferred where
-// count's garbage was all cyclic (cyclotron chain c=10 e=0, 2 threads: 1.4x
-// count's trash, 1.1x its RSS).
+// The growth floor and the growth in force: the config's values, or for the
+// AUTO values the policy's own (policy_table.cc says which and why).
 size_t MemMinFloor(const Config& config);
+double MemGrowth(const Config& config);
 
-// "fullpages", "rss", "count", "paced"; "unknown" otherwise.
+// The policy's name ("pressure", ...); "unknown" outside the enum.
 const char* TriggerName(cgc_trigger_kind kind);
 
 }  // namespace cyclegc::internal

@@ -44,6 +44,8 @@ const char* ReasonName(cgc_reason reason) {
       return "heap_goal";
     case CGC_REASON_MEMORY_LIMIT:
       return "memory_limit";
+    case CGC_REASON_COUNT_BACKSTOP:
+      return "count_backstop";
   }
   return "unknown";
 }

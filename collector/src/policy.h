@@ -65,6 +65,14 @@ class Policy {
   // reading since the collection is the settled heap. rss keeps CPython's
   // single reading: it is the faithful base the benchmarks compare against.
   virtual bool BaselineFollowsDrops() const { return false; }
+  // Bytes a thread may allocate between two memory checks (Decide called from
+  // the allocation path on bytes, not young objects), given the baseline; 0:
+  // this policy decides on the young count only. A few young objects can hold
+  // megabytes, so a memory-driven policy must look at bytes.
+  virtual size_t ByteCheckStep(size_t /*estimate_at_last*/) const { return 0; }
+  // While a collection runs: whether memory ran so far past the goal that an
+  // allocating thread should wait for it (see the trigger's hold).
+  virtual bool FarPastGoal(const TriggerSnapshot& /*s*/) const { return false; }
 };
 
 // Shared rules of the policies.
@@ -106,13 +114,16 @@ Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
                                  size_t estimate);
 }  // namespace policy_rules
 
-std::unique_ptr<Policy> MakeCountPolicy(const Config& config);
+std::unique_ptr<Policy> MakeCountPolicy(const Config& config,
+                                        MemorySource* mem = nullptr);
 std::unique_ptr<Policy> MakeRssPolicy(const Config& config, MemorySource* mem);
 std::unique_ptr<Policy> MakeFullPagesPolicy(const Config& config,
                                             MemorySource* mem);
 std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
                                         MemorySource* mem);
-// The policy config.trigger names. `mem` must outlive it.
+std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
+                                           MemorySource* mem);
+// The policy config.trigger names (policy_table.cc). `mem` must outlive it.
 std::unique_ptr<Policy> MakePolicy(const Config& config, MemorySource* mem);
 
 }  // namespace cyclegc::internal

@@ -31,6 +31,9 @@ void TriggerShutdown();
 // tracked objects minus their deallocations) reaches the batch size or at
 // detach. May run a collection (on the calling, attached thread).
 void OnYoungBatch(int64_t delta);
+// Called by the runtime when a thread allocated the byte-check step (see
+// SetByteCheckStep) since its last call: memory-driven policies decide now.
+void OnAllocatedBytes();
 // What the policy decided on, handed to Collect() for the event.
 struct TriggerFigures {
   size_t young = 0;
@@ -74,6 +77,9 @@ void StartTheWorld();
 // TotalRefcount() is exact for every object.
 void MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
+// Bytes (cgc_alloc + cgc_malloc) a thread allocates between two calls of
+// OnAllocatedBytes; 0 turns the byte checks off. Set by the trigger.
+void SetByteCheckStep(size_t bytes);
 
 // Weak references (requested by the collector for cgc_weakref_get):
 // Called by cgc_weakref_new (world running, caller holds a reference) before

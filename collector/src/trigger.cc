@@ -129,6 +129,11 @@ void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
   t.gate.store(
       active ? p->gate(t.long_lived.load(std::memory_order_relaxed)) : kClosed,
       std::memory_order_relaxed);
+  size_t step =
+      active ? p->ByteCheckStep(
+                   t.estimate_at_last.load(std::memory_order_relaxed))
+             : 0;
+  SetByteCheckStep(step);
 }
 
 void RecomputeGate() {
@@ -270,11 +275,20 @@ bool WaitForRunningCollection(TriggerState& t) {
   return finished;
 }
 
+// Memory ran far past the policy's goal while a collection runs.
+bool FarPastGoal(const TriggerState& t) {
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  if (policy == nullptr) return false;
+  TriggerSnapshot s;
+  s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  return policy->FarPastGoal(s);
+}
+
 ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
   TriggerState& t = g_trigger;
   if (t_collecting_here) return;
   while (t.collecting.load(std::memory_order_acquire) != 0) {
-    if (!MayHold() || !FarAhead(t, t.young.Load())) return;
+    if (!MayHold() || !(FarAhead(t, t.young.Load()) || FarPastGoal(t))) return;
     // Collections end in epoch order: the running one is known by the epoch
     // before its end.
     uint64_t running = t.epoch.load(std::memory_order_acquire);
@@ -374,6 +388,13 @@ void OnYoungBatch(int64_t delta) {
     SettleAfterCollection(g_trigger, epoch);
   }
   if (young <= g_trigger.gate.load(std::memory_order_relaxed)) return;
+  DecideAndAct();
+}
+
+void OnAllocatedBytes() {
+  if (t_collecting_here) return;
+  uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
+  if (epoch != t_settled_epoch) SettleAfterCollection(g_trigger, epoch);
   DecideAndAct();
 }
 
