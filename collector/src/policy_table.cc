@@ -24,7 +24,7 @@ constexpr std::array<PolicyInfo, 5> kPolicies = {{
     {CGC_TRIGGER_RSS, "rss", 128 * kKiB, 0.10, &MakeRssPolicy},
     {CGC_TRIGGER_COUNT, "count", 128 * kKiB, 0.10, &MakeCountPolicy},
     {CGC_TRIGGER_PACED, "paced", 128 * kKiB, 0.10, &MakePacedPolicy},
-    {CGC_TRIGGER_PRESSURE, "pressure", 4 * kMiB, 0.50, &MakePressurePolicy},
+    {CGC_TRIGGER_PRESSURE, "pressure", 2 * kMiB, 0.50, &MakePressurePolicy},
 }};
 
 constexpr bool KindsAreDense() {
