@@ -19,10 +19,10 @@ struct Config {
   cgc_trigger_kind trigger = CGC_TRIGGER_PRESSURE;
   double mem_growth = CGC_MEM_GROWTH_AUTO;  // fraction of the estimate at last
                                             // collection
-  size_t mem_min = CGC_MEM_MIN_AUTO;  // floor of that growth, bytes
-  double defer_cap = 40.0;            // multiple of threshold
-  size_t memory_limit = 0;            // soft limit (paced), bytes; 0 = none
-  unsigned debug = 0;                 // CGC_DEBUG_* bits
+  size_t mem_min = CGC_MEM_MIN_AUTO;        // floor of that growth, bytes
+  double defer_cap = 40.0;                  // multiple of threshold
+  size_t memory_limit = 0;  // soft limit (paced), bytes; 0 = none
+  unsigned debug = 0;       // CGC_DEBUG_* bits
 };
 
 // Accepted ranges, shared by the field checks and the variable parsers.

@@ -40,9 +40,10 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   // queue here too, for threads that rarely poll cgc_safepoint.
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
-  auto* o = CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
-                ? nullptr
-                : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
+  auto* o =
+      CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
+          ? nullptr
+          : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
   if (o == nullptr) {
     ci::SetLastError(
         CGC_ENOMEM,

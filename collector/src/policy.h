@@ -51,6 +51,10 @@ class Policy {
   // survivors of the last collection: the allocation path compares young
   // with it and skips Decide (one relaxed load). 0: decide on every batch.
   virtual size_t gate(size_t long_lived) const = 0;
+  // Young count past which a thread counts as ahead of a running collection
+  // (the trigger holds it at kHoldFactor x this). Defaults to gate(); a
+  // policy whose gate sits below its count rule (paced) returns the rule's.
+  virtual size_t HoldGate(size_t long_lived) const { return gate(long_lived); }
   // The decision. May read the memory source (rss: a syscall).
   virtual Decision Decide(const TriggerSnapshot& s) const = 0;
   // The estimate this policy compares against, read right after a collection

@@ -31,6 +31,9 @@ class PacedPolicy final : public Policy {
   PacedPolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
   cgc_trigger_kind kind() const override { return CGC_TRIGGER_PACED; }
   size_t gate(size_t) const override { return 0; }
+  size_t HoldGate(size_t long_lived) const override {
+    return policy_rules::CountRuleGate(config_.threshold, long_lived);
+  }
   Decision Decide(const TriggerSnapshot& s) const override {
     Decision d;
     if (config_.threshold == 0) return d;

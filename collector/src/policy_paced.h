@@ -5,7 +5,6 @@
 
 #include <cstddef>
 
-
 namespace cyclegc::internal {
 
 // Young objects between two goal checks: threshold / 2, in [1, 1024].

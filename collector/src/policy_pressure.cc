@@ -61,9 +61,8 @@ class PressurePolicy final : public Policy {
   size_t ByteCheckStep(size_t estimate_at_last) const override {
     if (config_.threshold == 0) return 0;
     HeapGoal goal = ComputeHeapGoal(estimate_at_last, config_);
-    size_t allowance = goal.bytes > estimate_at_last
-                           ? goal.bytes - estimate_at_last
-                           : 0;
+    size_t allowance =
+        goal.bytes > estimate_at_last ? goal.bytes - estimate_at_last : 0;
     return std::clamp(allowance / kChecksPerAllowance, kMinByteStep,
                       kMaxByteStep);
   }
@@ -71,8 +70,8 @@ class PressurePolicy final : public Policy {
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
     size_t allowance =
         goal.bytes > s.estimate_at_last ? goal.bytes - s.estimate_at_last : 0;
-    size_t far = goal.bytes > SIZE_MAX - allowance ? SIZE_MAX
-                                                   : goal.bytes + allowance;
+    size_t far =
+        goal.bytes > SIZE_MAX - allowance ? SIZE_MAX : goal.bytes + allowance;
     return EstimateNow() > far;
   }
 

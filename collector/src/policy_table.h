@@ -20,9 +20,9 @@ class Policy;
 
 struct PolicyInfo {
   cgc_trigger_kind kind;
-  const char* name;             // CYCLEGC_TRIGGER value, lower case
-  size_t default_mem_min;       // the floor CGC_MEM_MIN_AUTO stands for
-  double default_mem_growth;    // the growth CGC_MEM_GROWTH_AUTO stands for
+  const char* name;           // CYCLEGC_TRIGGER value, lower case
+  size_t default_mem_min;     // the floor CGC_MEM_MIN_AUTO stands for
+  double default_mem_growth;  // the growth CGC_MEM_GROWTH_AUTO stands for
   std::unique_ptr<Policy> (*make)(const Config& config, MemorySource* mem);
 };
 

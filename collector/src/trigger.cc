@@ -60,6 +60,9 @@ struct TriggerState {
   // Hot: written by every thread's batches / read on every batch.
   YoungCount young;
   alignas(64) std::atomic<size_t> gate{kClosed};
+  // Young past which a thread is far ahead of a running collection, over
+  // kHoldFactor (Policy::HoldGate; the gate may sit far lower).
+  std::atomic<size_t> hold_gate{kClosed};
 
   // Cold.
   // 1 while a triggered collection runs; held threads wait on it with a
@@ -126,13 +129,15 @@ void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
   Policy* p = t.policy.load(std::memory_order_relaxed);
   bool active = t.initialized && p != nullptr && t.config.threshold != 0 &&
                 t.enabled.load(std::memory_order_relaxed);
-  t.gate.store(
-      active ? p->gate(t.long_lived.load(std::memory_order_relaxed)) : kClosed,
-      std::memory_order_relaxed);
+  size_t long_lived = t.long_lived.load(std::memory_order_relaxed);
+  t.gate.store(active ? p->gate(long_lived) : kClosed,
+               std::memory_order_relaxed);
+  t.hold_gate.store(active ? p->HoldGate(long_lived) : kClosed,
+                    std::memory_order_relaxed);
   size_t step =
-      active ? p->ByteCheckStep(
-                   t.estimate_at_last.load(std::memory_order_relaxed))
-             : 0;
+      active
+          ? p->ByteCheckStep(t.estimate_at_last.load(std::memory_order_relaxed))
+          : 0;
   SetByteCheckStep(step);
 }
 
@@ -165,6 +170,17 @@ void RaiseGate(TriggerState& t, size_t above) {
   while (
       gate != kClosed && gate < above &&
       !t.gate.compare_exchange_weak(gate, above, std::memory_order_relaxed)) {
+  }
+}
+
+// A deferral took young back to zero: the next check is `above` from there,
+// so the gate may come down (RaiseGate never lowers it, and a gate left at
+// the count rule's would space the policy's checks out up to 10x).
+void GateAfterDeferral(TriggerState& t, size_t above) {
+  if (above == 0) return;
+  size_t gate = t.gate.load(std::memory_order_relaxed);
+  while (gate != kClosed && !t.gate.compare_exchange_weak(
+                                gate, above, std::memory_order_relaxed)) {
   }
 }
 
@@ -239,9 +255,10 @@ bool MayHold() {
          !CallerIsStopper();
 }
 
-// Young ran more than kHoldFactor x gate ahead of a running collection.
+// Young ran more than kHoldFactor x the hold gate ahead of a running
+// collection.
 bool FarAhead(const TriggerState& t, size_t young) {
-  size_t gate = t.gate.load(std::memory_order_relaxed);
+  size_t gate = t.hold_gate.load(std::memory_order_relaxed);
   return gate != kClosed && young / kHoldFactor > gate;
 }
 
@@ -329,7 +346,7 @@ ABSL_ATTRIBUTE_NOINLINE void DecideAndAct() {
       return;
     case Decision::kDefer:
       Defer(t, s, d);
-      RaiseGate(t, d.recheck_above);
+      GateAfterDeferral(t, d.recheck_above);
       return;
     case Decision::kCollect:
       RunCollection(t, epoch, s, d);

@@ -56,7 +56,7 @@ TEST(LoadConfig, DefaultsWithoutEnvironment) {
   EXPECT_DOUBLE_EQ(c->mem_growth, CGC_MEM_GROWTH_AUTO);
   EXPECT_DOUBLE_EQ(MemGrowth(*c), 0.50);
   EXPECT_EQ(c->mem_min, CGC_MEM_MIN_AUTO);
-  EXPECT_EQ(MemMinFloor(*c), 4u << 20);
+  EXPECT_EQ(MemMinFloor(*c), 2u << 20);
   EXPECT_DOUBLE_EQ(c->defer_cap, 40.0);
   EXPECT_EQ(c->memory_limit, 0u);
   EXPECT_EQ(c->debug, 0u);
@@ -157,7 +157,7 @@ TEST(MemMin, AutoIsThePolicysOwnFloor) {
   c.trigger = CGC_TRIGGER_PACED;
   EXPECT_EQ(MemMinFloor(c), 128u * 1024);
   c.trigger = CGC_TRIGGER_PRESSURE;
-  EXPECT_EQ(MemMinFloor(c), 4u << 20);
+  EXPECT_EQ(MemMinFloor(c), 2u << 20);
   for (cgc_trigger_kind k :
        {CGC_TRIGGER_RSS, CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PACED}) {
     c.trigger = k;

@@ -21,7 +21,7 @@ Config PressureConfig() {
   c.trigger = CGC_TRIGGER_PRESSURE;
   c.threshold = 2000;
   c.defer_cap = 40;  // backstop 80,000 young objects
-  return c;          // growth and floor: the policy's own (50%, 4 MiB)
+  return c;          // growth and floor: the policy's own (50%, 2 MiB)
 }
 
 TriggerSnapshot Snap(size_t young, size_t long_lived, size_t last) {
@@ -47,7 +47,7 @@ TEST_F(PressurePolicyTest, IsTheDefaultWithItsOwnGrowthAndFloor) {
   Config defaults;
   EXPECT_EQ(defaults.trigger, CGC_TRIGGER_PRESSURE);
   EXPECT_EQ(MemGrowth(config_), 0.5);
-  EXPECT_EQ(MemMinFloor(config_), 4 * M);
+  EXPECT_EQ(MemMinFloor(config_), 2 * M);
   EXPECT_EQ(policy_->kind(), CGC_TRIGGER_PRESSURE);
   EXPECT_TRUE(policy_->BaselineFollowsDrops());
 }
@@ -63,18 +63,17 @@ TEST_F(PressurePolicyTest, GrowthPastTheGoalStartsACollectionWithFewObjects) {
 }
 
 TEST_F(PressurePolicyTest, FloorKeepsASmallHeapFromCollecting) {
-  // 1 MiB survived: 50% would be 512 KiB, the 4 MiB floor rules.
-  EXPECT_EQ(DecideAt(5 * M, Snap(50000, 100, 1 * M)).verdict,
+  // 1 MiB survived: 50% would be 512 KiB, the 2 MiB floor rules.
+  EXPECT_EQ(DecideAt(3 * M, Snap(50000, 100, 1 * M)).verdict,
             Decision::kNotYet);
-  EXPECT_EQ(DecideAt(5 * M + 1, Snap(50000, 100, 1 * M)).verdict,
+  EXPECT_EQ(DecideAt(3 * M + 1, Snap(50000, 100, 1 * M)).verdict,
             Decision::kCollect);
 }
 
 TEST_F(PressurePolicyTest, CountBackstopCatchesTrashThatHoldsLittleMemory) {
   // Memory flat: nothing before the backstop, then a collection for it.
   EXPECT_EQ(policy_->gate(0), 80000u);
-  EXPECT_EQ(DecideAt(1 * M, Snap(80000, 0, 1 * M)).verdict,
-            Decision::kNotYet);
+  EXPECT_EQ(DecideAt(1 * M, Snap(80000, 0, 1 * M)).verdict, Decision::kNotYet);
   Decision d = DecideAt(1 * M, Snap(80001, 0, 1 * M));
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_COUNT_BACKSTOP);
@@ -85,15 +84,13 @@ TEST_F(PressurePolicyTest, BackstopGrowsWithTheSurvivors) {
   // so the count-driven work stays linear in allocation.
   EXPECT_EQ(policy_->gate(1000000), 1000000u);
   EXPECT_EQ(DecideAt(0, Snap(900000, 1000000, 0)).verdict, Decision::kNotYet);
-  EXPECT_EQ(DecideAt(0, Snap(1000001, 1000000, 0)).verdict,
-            Decision::kCollect);
+  EXPECT_EQ(DecideAt(0, Snap(1000001, 1000000, 0)).verdict, Decision::kCollect);
 }
 
 TEST_F(PressurePolicyTest, NeverDefers) {
   for (size_t young : {0u, 3000u, 100000u}) {
     for (size_t fp : {0u, 1u << 20, 1u << 30}) {
-      EXPECT_NE(DecideAt(fp, Snap(young, 0, 64 * M)).verdict,
-                Decision::kDefer);
+      EXPECT_NE(DecideAt(fp, Snap(young, 0, 64 * M)).verdict, Decision::kDefer);
     }
   }
 }
@@ -104,22 +101,21 @@ TEST_F(PressurePolicyTest, PacedByTheLiveHeap) {
   auto allowance = [&](size_t last) {
     return ComputeHeapGoal(last, config_).bytes - last;
   };
-  EXPECT_EQ(allowance(0), 4 * M);
-  EXPECT_EQ(allowance(8 * M), 4 * M);
+  EXPECT_EQ(allowance(0), 2 * M);
+  EXPECT_EQ(allowance(4 * M), 2 * M);
   EXPECT_EQ(allowance(64 * M), 32 * M);
   EXPECT_EQ(allowance(1024 * M), 512 * M);
 }
 
 TEST_F(PressurePolicyTest, ByteStepIsAFractionOfTheAllowance) {
-  EXPECT_EQ(policy_->ByteCheckStep(0), 256 * K);           // 4 MiB / 16
-  EXPECT_EQ(policy_->ByteCheckStep(64 * M), 1 * M);        // capped
+  EXPECT_EQ(policy_->ByteCheckStep(0), 128 * K);     // 2 MiB / 16
+  EXPECT_EQ(policy_->ByteCheckStep(64 * M), 1 * M);  // capped
   Config off = PressureConfig();
   off.threshold = 0;
   EXPECT_EQ(MakePressurePolicy(off, &mem_)->ByteCheckStep(0), 0u);
   // Count-driven policies take no byte checks.
-  for (cgc_trigger_kind k :
-       {CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, CGC_TRIGGER_COUNT,
-        CGC_TRIGGER_PACED}) {
+  for (cgc_trigger_kind k : {CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS,
+                             CGC_TRIGGER_COUNT, CGC_TRIGGER_PACED}) {
     Config c = PressureConfig();
     c.trigger = k;
     EXPECT_EQ(MakePolicy(c, &mem_)->ByteCheckStep(0), 0u) << k;
@@ -127,9 +123,9 @@ TEST_F(PressurePolicyTest, ByteStepIsAFractionOfTheAllowance) {
 }
 
 TEST_F(PressurePolicyTest, ExternalPressureCounts) {
-  mem_.external = 3 * M;
-  EXPECT_EQ(DecideAt(2 * M, Snap(10, 0, 1 * M)).verdict, Decision::kNotYet);
-  EXPECT_EQ(DecideAt(2 * M + 1, Snap(10, 0, 1 * M)).verdict,
+  mem_.external = 2 * M;
+  EXPECT_EQ(DecideAt(1 * M, Snap(10, 0, 1 * M)).verdict, Decision::kNotYet);
+  EXPECT_EQ(DecideAt(1 * M + 1, Snap(10, 0, 1 * M)).verdict,
             Decision::kCollect);
 }
 
@@ -146,9 +142,9 @@ TEST_F(PressurePolicyTest, SoftLimitNeedsYoungWorkWhenTheHeapIsOverIt) {
 }
 
 TEST_F(PressurePolicyTest, FarPastGoalIsTwiceTheAllowance) {
-  mem_.full_page_bytes = 12 * M;  // goal 4 MiB over 0; far = 8 MiB
+  mem_.full_page_bytes = 4 * M + 1;  // goal 2 MiB over 0; far = 4 MiB
   EXPECT_TRUE(policy_->FarPastGoal(Snap(0, 0, 0)));
-  mem_.full_page_bytes = 8 * M;
+  mem_.full_page_bytes = 4 * M;
   EXPECT_FALSE(policy_->FarPastGoal(Snap(0, 0, 0)));
 }
 
