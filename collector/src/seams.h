@@ -73,6 +73,8 @@ void NotifyObjectDeath(cgc_object* o);
 // The caller must be attached; only the collector calls it, one at a time.
 uint64_t StopTheWorld();
 void StartTheWorld();
+// True on the thread that currently has the world stopped.
+bool CallerIsStopper();
 // While stopped: drain merge queues and fold per-thread counts so that
 // TotalRefcount() is exact for every object.
 void MergeRefcountsWhileStopped();
