@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "env_parse.h"
 #include "policy_table.h"
@@ -49,7 +50,9 @@ constexpr env::EnumName kDebugFlags[] = {
 };
 constexpr unsigned kAllDebugFlags = CGC_DEBUG_STATS | CGC_DEBUG_CENSUS;
 
-Config FromUser(const cgc_config& user) {
+}  // namespace
+
+Config ConfigFromUser(const cgc_config& user) {
   Config c;
   c.threshold = user.threshold;
   c.trigger = user.trigger;
@@ -60,6 +63,19 @@ Config FromUser(const cgc_config& user) {
   c.debug = user.debug;
   return c;
 }
+
+void ConfigToUser(const Config& c, cgc_config* out) {
+  out->threshold = c.threshold;
+  out->trigger = c.trigger;
+  out->mem_growth = c.mem_growth;
+  out->mem_min = c.mem_min;
+  out->defer_cap = c.defer_cap;
+  out->memory_limit = c.memory_limit;
+  out->debug = c.debug;
+  out->apply_env = 0;
+}
+
+namespace {
 
 absl::Status FieldError(absl::string_view field, absl::string_view value,
                         absl::string_view expected) {
@@ -130,7 +146,32 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
   return absl::OkStatus();
 }
 
+constexpr const char* kVariables[] = {
+    "CYCLEGC_THRESHOLD", "CYCLEGC_TRIGGER",   "CYCLEGC_MEM_GROWTH",
+    "CYCLEGC_MEM_MIN",   "CYCLEGC_DEFER_CAP", "CYCLEGC_MEMORY_LIMIT",
+    "CYCLEGC_DEBUG",
+};
+
 }  // namespace
+
+absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
+                                 Config* c) {
+  bool known = false;
+  for (const char* v : kVariables) known = known || name == v;
+  if (!known) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("unknown setting '%s': expected one of %s", name,
+                        absl::StrJoin(kVariables, ", ")));
+  }
+  if (value == nullptr || *value == '\0') {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: empty value", name));
+  }
+  Config next = *c;
+  absl::Status s = ApplyEnvironment(
+      [&](const char* n) { return name == n ? value : nullptr; }, &next);
+  if (s.ok()) *c = next;
+  return s;
+}
 
 absl::Status ValidateConfig(const Config& c) {
   if (c.threshold > Limits::kMaxThreshold) {
@@ -184,7 +225,7 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
                         ExpectedTriggerKinds());
     }
   }
-  Config c = user != nullptr ? FromUser(*user) : Config{};
+  Config c = user != nullptr ? ConfigFromUser(*user) : Config{};
   // Fields are checked before the environment overrides them: a bad field is
   // an embedder bug even when a variable happens to replace it.
   if (absl::Status s = ValidateConfig(c); !s.ok()) return s;
@@ -220,13 +261,5 @@ const char* TriggerName(cgc_trigger_kind kind) {
 
 extern "C" CGC_API void cgc_config_default(cgc_config* config) {
   if (config == nullptr) return;
-  const cyclegc::internal::Config d;
-  config->threshold = d.threshold;
-  config->trigger = d.trigger;
-  config->mem_growth = d.mem_growth;
-  config->mem_min = d.mem_min;
-  config->defer_cap = d.defer_cap;
-  config->memory_limit = d.memory_limit;
-  config->debug = d.debug;
-  config->apply_env = 0;
+  cyclegc::internal::ConfigToUser(cyclegc::internal::Config{}, config);
 }

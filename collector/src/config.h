@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "cyclegc/cyclegc.h"
 
 namespace cyclegc::internal {
@@ -45,6 +46,16 @@ using EnvLookup = std::function<const char*(const char*)>;
 absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
                                       const EnvLookup& getenv);
+
+// Conversions from and to the public struct (no checks; apply_env is 0).
+Config ConfigFromUser(const cgc_config& user);
+void ConfigToUser(const Config& config, cgc_config* out);
+
+// Applies one CYCLEGC_* variable to *c, parsed and checked exactly as the
+// environment variable is (the same accepted forms and messages). An unknown
+// name or a bad value changes nothing.
+absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
+                                 Config* c);
 
 // Range checks of a complete Config; the error names the cgc_config field.
 absl::Status ValidateConfig(const Config& config);

@@ -27,6 +27,10 @@ absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 // ---- trigger: lifecycle and allocation path ---------------------------------
 absl::Status TriggerInit(const Config& config);
 void TriggerShutdown();
+// Run-time tuning: replaces the settings in force (checked as at init);
+// counters carry over. FailedPrecondition before init.
+absl::Status TriggerReconfigure(const Config& config);
+absl::StatusOr<Config> TriggerConfig();
 // Called by the runtime when a thread's batched young delta (allocations of
 // tracked objects minus their deallocations) reaches the batch size or at
 // detach. May run a collection (on the calling, attached thread).
@@ -55,6 +59,8 @@ void TriggerFillStats(cgc_stats* out);
 
 // ---- collector --------------------------------------------------------------
 absl::Status CollectorInit(const Config& config);
+// Diagnostics in force (CGC_DEBUG_* bits: the stats line, the census).
+void CollectorSetDebug(unsigned debug);
 // Final collection (reason SHUTDOWN), then finalize, clear and free every
 // remaining object; prints the census if enabled. World must not be stopped.
 void CollectorShutdown();

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "absl/base/attributes.h"
 #include "absl/base/const_init.h"
@@ -46,9 +47,13 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.config = config;
   t.memory = deps.memory != nullptr ? deps.memory : &ProcessMemory();
   t.collect = deps.collect != nullptr ? deps.collect : &Collect;
-  delete t.retired;
-  t.retired = t.policy.exchange(MakePolicy(config, t.memory).release(),
-                                std::memory_order_acq_rel);
+  for (Policy* p : t.retired_before_init) delete p;
+  t.retired_before_init = std::move(t.retired_since_init);
+  t.retired_since_init.clear();
+  Policy* replaced = t.policy.exchange(MakePolicy(config, t.memory).release(),
+                                       std::memory_order_acq_rel);
+  if (replaced != nullptr) t.retired_before_init.push_back(replaced);
+  t.debug.store(config.debug, std::memory_order_relaxed);
   t.young.Reset();
   t.deferred_young.store(0, std::memory_order_relaxed);
   t.long_lived.store(0, std::memory_order_relaxed);
@@ -63,6 +68,32 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.initialized = true;
   RecomputeGateLocked(t);
   return absl::OkStatus();
+}
+
+absl::Status TriggerReconfigure(const Config& config) {
+  if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
+  TriggerState& t = g_trigger;
+  absl::MutexLock lock(&t.mu);
+  if (!t.initialized) {
+    return absl::FailedPreconditionError("cgc_init has not been called");
+  }
+  t.config = config;
+  t.retired_since_init.push_back(t.policy.exchange(
+      MakePolicy(config, t.memory).release(), std::memory_order_acq_rel));
+  t.debug.store(config.debug, std::memory_order_relaxed);
+  // Young, survivors and the memory baseline carry over: the new rule judges
+  // what the old one counted.
+  RecomputeGateLocked(t);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Config> TriggerConfig() {
+  TriggerState& t = g_trigger;
+  absl::MutexLock lock(&t.mu);
+  if (!t.initialized) {
+    return absl::FailedPreconditionError("cgc_init has not been called");
+  }
+  return t.config;
 }
 
 absl::Status TriggerInit(const Config& config) {

@@ -18,8 +18,11 @@ void TriggerFillStats(cgc_stats* out) {
   out->full_page_bytes = memory->FullPageBytes();
   out->full_page_bytes_after =
       t.full_page_bytes_after.load(std::memory_order_relaxed);
-  out->trigger = t.config.trigger;
-  out->trigger_name = TriggerName(t.config.trigger);
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  cgc_trigger_kind kind =
+      policy != nullptr ? policy->kind() : CGC_TRIGGER_PRESSURE;
+  out->trigger = kind;
+  out->trigger_name = TriggerName(kind);
 }
 
 TriggerCounters GetTriggerCounters() {

@@ -18,11 +18,11 @@ void Defer(TriggerState& t, const TriggerSnapshot& s, const Decision& d) {
   if (moved == 0) return;  // another thread deferred this batch already
   t.deferred_young.fetch_add(moved, std::memory_order_relaxed);
   t.deferrals.fetch_add(1, std::memory_order_relaxed);
-  if (t.config.debug & CGC_DEBUG_STATS) {
+  if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
     absl::FPrintF(stderr,
                   "cyclegc: deferred collection (trigger=%s young=%u "
                   "deferred=%u estimate=%u at_last=%u)\n",
-                  TriggerName(t.config.trigger), s.young,
+                  TriggerName(t.policy.load()->kind()), s.young,
                   s.deferred_young + moved, d.estimate_now, s.estimate_at_last);
   }
 }

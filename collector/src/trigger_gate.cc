@@ -7,7 +7,7 @@
 
 namespace cyclegc::internal {
 
-void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu) {
+void RecomputeGateLocked(TriggerState& t) {
   Policy* p = t.policy.load(std::memory_order_relaxed);
   bool active = t.initialized && p != nullptr && t.config.threshold != 0 &&
                 t.enabled.load(std::memory_order_relaxed);

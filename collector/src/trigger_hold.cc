@@ -51,7 +51,7 @@ bool WaitForRunningCollection(TriggerState& t) {
   cgc_blocking_end();
   if (!finished) {
     t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
-    if (t.config.debug & CGC_DEBUG_STATS) {
+    if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
       absl::FPrintF(stderr,
                     "cyclegc: held thread released after %s with the "
                     "collection still running (does it wait for a lock this "

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "absl/base/const_init.h"
 #include "absl/base/thread_annotations.h"
@@ -59,17 +60,22 @@ struct TriggerState {
   std::atomic<uint64_t> holds{0};  // batches that waited for a collection
   std::atomic<uint64_t> hold_timeouts{0};  // holds that ended at kMaxHold
   std::atomic<bool> enabled{true};
+  // The policy in force; it holds its own copy of the config, so deciding
+  // threads never read `config` below, which a reconfiguration replaces.
   std::atomic<Policy*> policy{nullptr};
+  std::atomic<unsigned> debug{0};  // CGC_DEBUG_* bits in force
 
-  // Set at init; stable until the next init.
   absl::Mutex mu{absl::kConstInit};
   bool initialized ABSL_GUARDED_BY(mu) = false;
-  Config config;
+  Config config ABSL_GUARDED_BY(mu);
+  // Set at init; stable until the next init.
   MemorySource* memory = nullptr;
   CollectFn collect = nullptr;
   // Policies are never freed while a stray thread might still be deciding:
-  // the one replaced at init is deleted at the following init.
-  Policy* retired ABSL_GUARDED_BY(mu) = nullptr;
+  // those replaced (at init or by a reconfiguration) before the last init
+  // are deleted at the next one.
+  std::vector<Policy*> retired_before_init ABSL_GUARDED_BY(mu);
+  std::vector<Policy*> retired_since_init ABSL_GUARDED_BY(mu);
 };
 
 // Constant-initialised and never destroyed (threads may still allocate while

@@ -133,6 +133,24 @@ CGC_API void cgc_config_default(cgc_config *config);
  * accepted form. The calling thread becomes attached. */
 CGC_API int cgc_init(const cgc_config *config);
 
+/* ---- Tuning at run time ---------------------------------------------------
+ * Thread-safe while other threads allocate; like CPython's gc.set_threshold
+ * and Go's debug.SetGCPercent / SetMemoryLimit (read the previous value with
+ * cgc_get_config first). A change takes effect at the next trigger decision;
+ * the young count, the survivors and the memory baseline carry over. On
+ * error nothing changes and cgc_last_error() says why. CGC_ESTATE before
+ * cgc_init or after cgc_shutdown. */
+
+/* The settings in force (apply_env is 0). */
+CGC_API int cgc_get_config(cgc_config *out);
+/* Replace them: checked as cgc_init checks its fields (apply_env ignored). */
+CGC_API int cgc_set_config(const cgc_config *config);
+/* One setting by its variable's name, parsed exactly as the environment
+ * variable (same accepted forms and messages), e.g.
+ * cgc_set_option("CYCLEGC_TRIGGER", "count"),
+ * cgc_set_option("CYCLEGC_MEMORY_LIMIT", "512M"). */
+CGC_API int cgc_set_option(const char *name, const char *value);
+
 /* Message of this thread's last failure (never NULL). */
 CGC_API const char *cgc_last_error(void);
 
