@@ -74,9 +74,12 @@ class Policy {
   // this policy decides on the young count only. A few young objects can hold
   // megabytes, so a memory-driven policy must look at bytes.
   virtual size_t ByteCheckStep(size_t /*estimate_at_last*/) const { return 0; }
-  // While a collection runs: whether memory ran so far past the goal that an
-  // allocating thread should wait for it (see the trigger's hold).
-  virtual bool FarPastGoal(const TriggerSnapshot& /*s*/) const { return false; }
+  // How far memory ran past the goal, in goal allowances (0 under it): the
+  // trigger holds an allocating thread once this passes 1 while a collection
+  // runs, and again after a timed-out hold past 3 (trigger_hold.cc).
+  virtual double AllowancesPastGoal(const TriggerSnapshot& /*s*/) const {
+    return 0;
+  }
 };
 
 // Shared rules of the policies.

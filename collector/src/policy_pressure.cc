@@ -66,13 +66,14 @@ class PressurePolicy final : public Policy {
     return std::clamp(allowance / kChecksPerAllowance, kMinByteStep,
                       kMaxByteStep);
   }
-  bool FarPastGoal(const TriggerSnapshot& s) const override {
+  double AllowancesPastGoal(const TriggerSnapshot& s) const override {
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
+    size_t now = EstimateNow();
     size_t allowance =
         goal.bytes > s.estimate_at_last ? goal.bytes - s.estimate_at_last : 0;
-    size_t far =
-        goal.bytes > SIZE_MAX - allowance ? SIZE_MAX : goal.bytes + allowance;
-    return EstimateNow() > far;
+    if (now <= goal.bytes || allowance == 0) return 0;
+    return static_cast<double>(now - goal.bytes) /
+           static_cast<double>(allowance);
   }
 
  private:

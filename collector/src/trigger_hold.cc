@@ -13,8 +13,16 @@
 namespace cyclegc::internal {
 namespace {
 
+// Goal allowances past the goal at which a running collection holds a thread,
+// and at which it holds it again after a timed-out hold: a collection that
+// outlasts kMaxHold (a descheduled collector, a big heap) must not let the
+// others allocate without bound, or the next collection is bigger and longer
+// still.
+constexpr double kFarPastGoal = 1.0;
+constexpr double kRunawayPastGoal = 3.0;
+
 // The running collection (by the epoch it will end) that held this thread for
-// kMaxHold already; it does not hold it again.
+// kMaxHold already; it does not hold it again (below kRunawayPastGoal).
 thread_local uint64_t t_hold_expired_epoch = UINT64_MAX;
 
 // True if this thread may wait for another thread's collection: it is not
@@ -62,26 +70,31 @@ bool WaitForRunningCollection(TriggerState& t) {
   return finished;
 }
 
-// Memory ran far past the policy's goal while a collection runs.
-bool FarPastGoal(const TriggerState& t) {
+// Goal allowances memory ran past the policy's goal (0 for count-driven
+// policies).
+double AllowancesPastGoal(const TriggerState& t) {
   Policy* policy = t.policy.load(std::memory_order_acquire);
-  if (policy == nullptr) return false;
+  if (policy == nullptr) return 0;
   TriggerSnapshot s;
   s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
-  return policy->FarPastGoal(s);
+  return policy->AllowancesPastGoal(s);
 }
 
 }  // namespace
 
 bool HoldWhileCollectionRuns(TriggerState& t) {
   while (t.collecting.load(std::memory_order_acquire) != 0) {
-    if (!MayHold() || !(FarAhead(t, t.young.Load()) || FarPastGoal(t))) {
+    if (!MayHold()) return false;
+    double past_goal = AllowancesPastGoal(t);
+    if (!FarAhead(t, t.young.Load()) && past_goal <= kFarPastGoal) {
       return false;
     }
     // Collections end in epoch order: the running one is known by the epoch
     // before its end.
     uint64_t running = t.epoch.load(std::memory_order_acquire);
-    if (t_hold_expired_epoch == running) return false;
+    if (t_hold_expired_epoch == running && past_goal <= kRunawayPastGoal) {
+      return false;
+    }
     if (!WaitForRunningCollection(t)) {
       t_hold_expired_epoch = running;
       return false;

@@ -141,11 +141,13 @@ TEST_F(PressurePolicyTest, SoftLimitNeedsYoungWorkWhenTheHeapIsOverIt) {
   EXPECT_EQ(d.reason, CGC_REASON_MEMORY_LIMIT);
 }
 
-TEST_F(PressurePolicyTest, FarPastGoalIsTwiceTheAllowance) {
-  mem_.full_page_bytes = 4 * M + 1;  // goal 2 MiB over 0; far = 4 MiB
-  EXPECT_TRUE(policy_->FarPastGoal(Snap(0, 0, 0)));
+TEST_F(PressurePolicyTest, PastGoalIsCountedInAllowances) {
+  mem_.full_page_bytes = 2 * M;  // goal 2 MiB over 0, allowance 2 MiB
+  EXPECT_EQ(policy_->AllowancesPastGoal(Snap(0, 0, 0)), 0.0);
   mem_.full_page_bytes = 4 * M;
-  EXPECT_FALSE(policy_->FarPastGoal(Snap(0, 0, 0)));
+  EXPECT_EQ(policy_->AllowancesPastGoal(Snap(0, 0, 0)), 1.0);
+  mem_.full_page_bytes = 9 * M;
+  EXPECT_EQ(policy_->AllowancesPastGoal(Snap(0, 0, 0)), 3.5);
 }
 
 }  // namespace

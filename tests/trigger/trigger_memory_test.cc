@@ -74,6 +74,32 @@ TEST_F(TriggerTest, DisabledPressureTakesNoByteChecks) {
   EXPECT_EQ(ByteStep(), 128 * K);
 }
 
+// A collection that outlasts the hold bound does not hold a thread again,
+// unless its memory runs away (past 3 goal allowances).
+TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // goal 2 MiB over 0
+  std::atomic<bool> walked{false};
+  std::atomic<bool> release{false};
+  fake_.during = [&] {
+    walked = true;
+    while (!release) std::this_thread::yield();
+  };
+  mem_.full_page_bytes = 3 * M;
+  std::thread collector([] { OnAllocatedBytes(); });
+  while (!walked) std::this_thread::yield();
+  mem_.full_page_bytes = 5 * M;  // 1.5 allowances past: held, times out
+  OnAllocatedBytes();
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  EXPECT_EQ(GetTriggerCounters().hold_timeouts, 1u);
+  OnAllocatedBytes();  // the same collection: not held again
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  mem_.full_page_bytes = 9 * M;  // 3.5 allowances past: held again
+  OnAllocatedBytes();
+  EXPECT_EQ(GetTriggerCounters().holds, 2u);
+  release = true;
+  collector.join();
+}
+
 // After a deferral young restarts at zero: paced's next goal check is one
 // interval (threshold / 2) later, not where the count rule had left the gate.
 TEST_F(TriggerTest, PacedGateComesBackDownAfterADeferral) {
