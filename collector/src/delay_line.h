@@ -1,10 +1,11 @@
 // A delay line for references found by a traverse: each one goes in with a
-// prefetch of its referent's header and comes out kSize references later,
-// by when the header is (likely) in cache. The heap walk and the mark find
-// references long before they must touch the referents; touching each only
-// as it leaves the line keeps many cache misses in flight at once instead of
-// waiting for each in turn (the idea of CPython 3.14's free-threaded mark
-// buffer, in a simpler shape: no capacity checks, a fixed delay).
+// prefetch of its referent's scratch word and comes out kSize references
+// later, by when that word is (likely) in cache. The subtract and mark phases
+// find references long before they must touch the referents; touching each
+// only as it leaves the line keeps many cache misses in flight at once
+// instead of waiting for each in turn (the idea of CPython 3.14's
+// free-threaded mark buffer, in a simpler shape: no capacity checks, a fixed
+// delay).
 #ifndef CYCLEGC_COLLECTOR_DELAY_LINE_H_
 #define CYCLEGC_COLLECTOR_DELAY_LINE_H_
 
