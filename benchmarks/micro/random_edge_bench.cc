@@ -6,9 +6,10 @@
 //
 // Reachable: the last object is held, every collection marks the whole heap
 // and frees nothing. Garbage: the hold is dropped before each collection.
-// Reports ns per object per collection (wall time of cgc_collect over objects
-// visited) and the stopped-world pause from the collector's events (mean and
-// max, in microseconds). 10^6 objects is the marking figure, 30k its
+// Reports ns per object per collection (the benchmark thread's CPU time in
+// cgc_collect over objects visited; on a loaded machine the wall time is
+// longer) and the stopped-world pause from the collector's events (mean and
+// max, in microseconds, wall time). 10^6 objects is the marking figure, 30k its
 // pause figure.
 #include <benchmark/benchmark.h>
 
