@@ -9,8 +9,8 @@
 // Reports ns per object per collection (the benchmark thread's CPU time in
 // cgc_collect over objects visited; on a loaded machine the wall time is
 // longer) and the stopped-world pause from the collector's events (mean and
-// max, in microseconds, wall time). 10^6 objects is the marking figure, 30k its
-// pause figure.
+// max, in microseconds, wall time). 10^6 objects is the marking figure,
+// 30k its pause figure.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
