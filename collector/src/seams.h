@@ -78,7 +78,9 @@ void NotifyObjectDeath(cgc_object* o);
 // detached count as stopped). Returns the time it took all threads to park.
 // The caller must be attached; only the collector calls it, one at a time.
 uint64_t StopTheWorld();
-void StartTheWorld();
+// Returns the NowNs() (collect.h) at which the world restarted, before the
+// releases deferred by the stop run on the calling thread.
+uint64_t StartTheWorld();
 // True on the thread that currently has the world stopped.
 bool CallerIsStopper();
 // While stopped: drain merge queues and fold per-thread counts so that

@@ -253,6 +253,9 @@ typedef struct cgc_event {
   uint64_t duration_ns;           /* wall time, start to end */
   size_t full_page_bytes_before;
   size_t full_page_bytes_after;
+  /* From the start to the world's restart after the marking stop: clears and
+   * destruction of the garbage run after it, with the other threads running. */
+  uint64_t mark_restart_ns;
 } cgc_event;
 
 /* Called at the start and stop of every collection, on the collecting thread,
