@@ -11,9 +11,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "policies.h"
 
 // Point of a `run`.
-ABSL_FLAG(std::string, wl, "chain", "workload: chain or tree");
+ABSL_FLAG(std::string, wl, "chain",
+          "workload: chain or tree (build units, hold `live` objects, drop "
+          "them), or queue (a window of `live` self-cyclic nodes of `extra` "
+          "bytes; each new node pushes the oldest out as trash)");
 ABSL_FLAG(int64_t, cycle, 10,
           "objects per cyclic unit (chain nodes; a tree has about cycle/2 "
           "records)");
@@ -34,8 +38,9 @@ ABSL_FLAG(std::string, result_out, "",
           "by compare)");
 ABSL_FLAG(bool, header, true, "run: print the column header above the row");
 // Both commands.
-ABSL_FLAG(int, threads, 1,
-          "workload threads; each attaches and runs the workload");
+ABSL_FLAG(int, threads, -1,
+          "workload threads; each attaches and runs the workload; -1: 1 for "
+          "run, the grid's value for compare");
 ABSL_FLAG(uint64_t, seed, 1,
           "random seed (thread i uses a seed derived from it)");
 ABSL_FLAG(int64_t, objects, -1,
@@ -85,17 +90,6 @@ const std::set<std::string>& CompareFlags() {
 
 absl::Status Bad(const std::string& message) {
   return absl::InvalidArgumentError(message);
-}
-
-absl::Status ValidatePolicy(const std::string& flag, const std::string& p) {
-  static const std::set<std::string> kPolicies = {"rss", "count", "fullpages",
-                                                  "paced"};
-  if (kPolicies.count(p) == 0) {
-    return Bad(absl::StrFormat(
-        "--%s='%s': accepted policies are rss, count, fullpages, paced", flag,
-        p));
-  }
-  return absl::OkStatus();
 }
 
 // Sets one flag from "--name=value", "--name value", "--name" or "--noname".
@@ -259,7 +253,8 @@ absl::StatusOr<Invocation> ParseCommandLine(
        {std::pair<const char*, double>{"objects", objects_flag},
         {"min_s", absl::GetFlag(FLAGS_min_s)},
         {"max_s", absl::GetFlag(FLAGS_max_s)},
-        {"sample_s", absl::GetFlag(FLAGS_sample_s)}}) {
+        {"sample_s", absl::GetFlag(FLAGS_sample_s)},
+        {"threads", static_cast<double>(absl::GetFlag(FLAGS_threads))}}) {
     if (absl::Status s = CheckSentinel(name, v); !s.ok()) return s;
   }
 
@@ -272,7 +267,7 @@ absl::StatusOr<Invocation> ParseCommandLine(
     r.point.live = absl::GetFlag(FLAGS_live);
     r.point.cyc = absl::GetFlag(FLAGS_cyc);
     r.policy = absl::GetFlag(FLAGS_policy);
-    r.threads = absl::GetFlag(FLAGS_threads);
+    r.threads = OrDefault(absl::GetFlag(FLAGS_threads), 1);
     r.seed = absl::GetFlag(FLAGS_seed);
     r.objects = OrDefault<int64_t>(absl::GetFlag(FLAGS_objects), 1000000);
     r.min_s = OrDefault(absl::GetFlag(FLAGS_min_s), 10.0);
@@ -307,12 +302,14 @@ absl::StatusOr<Invocation> ParseCommandLine(
   absl::StatusOr<Grid> grid = GetGrid(absl::GetFlag(FLAGS_grid));
   if (!grid.ok()) return grid.status();
   c.grid = *std::move(grid);
-  c.grid.objects =
-      OrDefault<int64_t>(absl::GetFlag(FLAGS_objects), c.grid.objects);
+  if (absl::GetFlag(FLAGS_objects) >= 0) {
+    c.grid.objects = absl::GetFlag(FLAGS_objects);
+    c.grid.objects_by_wl.clear();
+  }
   c.grid.min_s = OrDefault(absl::GetFlag(FLAGS_min_s), c.grid.min_s);
   c.grid.max_s = OrDefault(absl::GetFlag(FLAGS_max_s), c.grid.max_s);
   c.grid.sample_s = OrDefault(absl::GetFlag(FLAGS_sample_s), c.grid.sample_s);
-  c.threads = absl::GetFlag(FLAGS_threads);
+  c.threads = OrDefault(absl::GetFlag(FLAGS_threads), c.grid.threads);
   c.repeats = absl::GetFlag(FLAGS_repeat);
   if (c.repeats < 1 || c.repeats > 20) {
     return Bad(

@@ -4,17 +4,21 @@
 if(NOT TARGET cyclotron_harness)
   set(_cyclotron_dir "${CMAKE_CURRENT_LIST_DIR}")
   add_library(cyclotron_harness STATIC
+    "${_cyclotron_dir}/block_size.cc"
     "${_cyclotron_dir}/chain_workload.cc"
     "${_cyclotron_dir}/cli.cc"
     "${_cyclotron_dir}/compare.cc"
     "${_cyclotron_dir}/format.cc"
     "${_cyclotron_dir}/grid.cc"
+    "${_cyclotron_dir}/holder_workload.cc"
     "${_cyclotron_dir}/pause_log.cc"
     "${_cyclotron_dir}/payload.cc"
     "${_cyclotron_dir}/point_result.cc"
     "${_cyclotron_dir}/point_runner.cc"
     "${_cyclotron_dir}/point_spec.cc"
+    "${_cyclotron_dir}/policies.cc"
     "${_cyclotron_dir}/proc_memory.cc"
+    "${_cyclotron_dir}/queue_workload.cc"
     "${_cyclotron_dir}/report.cc"
     "${_cyclotron_dir}/stability.cc"
     "${_cyclotron_dir}/trash_counter.cc"

@@ -79,6 +79,8 @@ const std::vector<Field>& Fields() {
       Num("run_s", &PointResult::run_s),
       Num("objects_target", &PointResult::objects_target),
       Num("created", &PointResult::created),
+      Num("live_objects", &PointResult::live_objects),
+      Num("live_bytes", &PointResult::live_bytes),
       Num("rss_peak", &PointResult::rss_peak),
       Num("rss_max", &PointResult::rss_max),
       Num("rss_final", &PointResult::rss_final),
@@ -168,6 +170,7 @@ PointResult MedianOfRuns(const std::vector<PointResult>& runs) {
   }
   for (auto member :
        {&PointResult::objects_target, &PointResult::created,
+        &PointResult::live_objects, &PointResult::live_bytes,
         &PointResult::rss_peak, &PointResult::rss_max, &PointResult::rss_final,
         &PointResult::fpb_max, &PointResult::trash_max,
         &PointResult::trash_sampled_max, &PointResult::trash_final,

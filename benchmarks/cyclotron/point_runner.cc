@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "cyclegc/cyclegc.h"
 #include "pause_log.h"
+#include "policies.h"
 #include "proc_memory.h"
 #include "trash_counter.h"
 #include "worker.h"
@@ -25,11 +26,8 @@ absl::Status ValidateRunOptions(const RunOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--threads=%d: must be in [1, 256]", o.threads));
   }
-  if (!o.policy.empty() && o.policy != "rss" && o.policy != "count" &&
-      o.policy != "fullpages" && o.policy != "paced") {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--policy='%s': accepted policies are rss, count, fullpages, paced",
-        o.policy));
+  if (!o.policy.empty()) {
+    if (absl::Status s = ValidatePolicy("policy", o.policy); !s.ok()) return s;
   }
   if (o.objects < 1) {
     return absl::InvalidArgumentError(
@@ -184,6 +182,8 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
   shared.stop.store(true);
   for (std::thread& th : threads) th.join();
   r.run_s = absl::ToDoubleSeconds(absl::Now() - shared.start);
+  r.live_objects = shared.live_objects.load();
+  r.live_bytes = shared.live_bytes.load();
 
   cgc_stats stats{};
   cgc_get_stats(&stats);

@@ -82,18 +82,24 @@ std::string RunJson(const PointResult& r) {
 
 double RatioValue(double n, double b) { return b > 0 && n >= 0 ? n / b : -1; }
 
+// A queue node is its own unit: it has no cycle length.
+std::string CycleCell(const PointSpec& p) {
+  return p.wl == "queue" ? "-" : HumanCount(static_cast<double>(p.cycle));
+}
+
 }  // namespace
 
 std::string FormatRunRow(const PointResult& r, bool header) {
   std::vector<std::vector<std::string>> rows;
   if (header) {
-    rows.push_back({"wl", "cycle", "extra", "live", "cyc%", "t(s)", "rss",
-                    "trash", "pause", "stable"});
+    rows.push_back({"wl", "cycle", "extra", "live", "liveset", "cyc%", "t(s)",
+                    "rss", "trash", "pause", "stable"});
   }
   rows.push_back(
-      {r.point.wl, HumanCount(static_cast<double>(r.point.cycle)),
+      {r.point.wl, CycleCell(r.point),
        HumanCount(static_cast<double>(r.point.extra)),
-       HumanCount(static_cast<double>(r.point.live)), absl::StrCat(r.point.cyc),
+       HumanCount(static_cast<double>(r.point.live)),
+       HumanBytes(static_cast<double>(r.live_bytes)), absl::StrCat(r.point.cyc),
        Seconds(r.t_target_s), HumanBytes(Rss(r)), HumanTrash(Trash(r)),
        absl::StrFormat("%.2f", r.pause_max_ms), Yes(r.trash_stable)});
   std::string out = Align(rows);
@@ -125,7 +131,9 @@ std::string FormatCompareTable(const std::string& base_policy,
   std::vector<std::vector<std::string>> table;
   std::vector<std::string> head;
   if (show_wl) head.push_back("wl");
-  for (const char* h : {"cycle", "extra", "live"}) head.push_back(h);
+  for (const char* h : {"cycle", "extra", "live", "liveset"}) {
+    head.push_back(h);
+  }
   if (show_cyc) head.push_back("cyc%");
   for (const char* h : {"t(s)", "r-t", "rss", "r-rss", "trash", "r-trash",
                         "pause", "r-pause", "stable"}) {
@@ -138,9 +146,10 @@ std::string FormatCompareTable(const std::string& base_policy,
     const PointResult& n = p.next;
     std::vector<std::string> row;
     if (show_wl) row.push_back(n.point.wl);
-    row.push_back(HumanCount(static_cast<double>(n.point.cycle)));
+    row.push_back(CycleCell(n.point));
     row.push_back(HumanCount(static_cast<double>(n.point.extra)));
     row.push_back(HumanCount(static_cast<double>(n.point.live)));
+    row.push_back(HumanBytes(static_cast<double>(n.live_bytes)));
     if (show_cyc) row.push_back(absl::StrCat(n.point.cyc));
     const bool failed = !b.error.empty() || !n.error.empty();
     if (!b.error.empty())
@@ -197,6 +206,8 @@ std::string FormatCompareTable(const std::string& base_policy,
       worst(Time, 0), worst(Rss, 0), worst(Rss, 100000), worst(Trash, 0),
       worst(Pause, 0), Yes(all_stable));
   absl::StrAppend(&out,
+                  "liveset: what the workload threads held at most "
+                  "(allocator blocks of the objects and their payloads); "
                   "t(s): wall time to the object target; rss: peak RSS "
                   "(VmHWM); trash: max released-but-unfreed objects; pause: "
                   "max stopped-world ms; r-x = new/base; stable: new trash "

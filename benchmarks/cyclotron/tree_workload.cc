@@ -2,7 +2,9 @@
 #include <numeric>
 #include <vector>
 
+#include "block_size.h"
 #include "trash_counter.h"
+#include "unit_builder.h"
 #include "workload.h"
 
 namespace cyclotron {
@@ -120,10 +122,11 @@ class TreeBuilder : public UnitBuilder {
     failed_ = false;
     objects_ = 0;
     created_ = 0;
+    bytes_ = 0;
     const bool cyclic = DrawCyclic(rng, spec_.cyc);
     auto* tree = reinterpret_cast<Tree*>(cgc_alloc(&kTreeType, sizeof(Tree)));
     if (tree == nullptr) return {};
-    Counted();
+    Counted(sizeof(Tree));
     Counters().OnUnitCreated();
     tree->root = NewNode(/*leaf=*/true);
     if (tree->root == nullptr) return Abandon(tree);
@@ -141,14 +144,15 @@ class TreeBuilder : public UnitBuilder {
       cgc_incref(&tree->header);
       tree->self = &tree->header;
     }
-    return Unit{&tree->header, objects_, created_};
+    return Unit{&tree->header, objects_, created_, bytes_};
   }
 
  private:
-  void Counted() {
+  void Counted(size_t size) {
     Counters().OnCreated(1);
     ++objects_;
     ++created_;
+    bytes_ += BlockBytes(static_cast<int64_t>(size));
   }
 
   Unit Abandon(Tree* tree) {
@@ -163,7 +167,7 @@ class TreeBuilder : public UnitBuilder {
       failed_ = true;
       return nullptr;
     }
-    Counted();
+    Counted(sizeof(BNode));
     n->leaf = leaf ? 1 : 0;
     return &n->header;
   }
@@ -177,11 +181,12 @@ class TreeBuilder : public UnitBuilder {
     }
     // Records hold no references: the collector need not look at them.
     cgc_untrack(&r->header);
-    Counted();
+    Counted(sizeof(Record));
     r->key = key;
     if (payload_span_ > 0) {
       r->payload = NewPayload(static_cast<size_t>(
           rng() % static_cast<uint64_t>(payload_span_ + 1)));
+      bytes_ += PayloadBlockBytes(r->payload);
     }
     return &r->header;
   }
@@ -282,6 +287,8 @@ class TreeBuilder : public UnitBuilder {
       --n->nkeys;
       n->slots[n->nkeys] = nullptr;
       --objects_;
+      bytes_ -= BlockBytes(sizeof(Record)) +
+                PayloadBlockBytes(reinterpret_cast<Record*>(record)->payload);
       Counters().OnReleased(1);
       cgc_decref(record);
       return;
@@ -294,12 +301,18 @@ class TreeBuilder : public UnitBuilder {
   bool failed_ = false;
   int64_t objects_ = 0;
   int64_t created_ = 0;
+  int64_t bytes_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<UnitBuilder> MakeTreeBuilder(const PointSpec& spec) {
   return std::make_unique<TreeBuilder>(spec);
+}
+
+std::unique_ptr<UnitBuilder> MakeBuilder(const PointSpec& spec) {
+  if (spec.wl == "tree") return MakeTreeBuilder(spec);
+  return MakeChainBuilder(spec);
 }
 
 }  // namespace cyclotron

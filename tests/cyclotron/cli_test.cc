@@ -65,7 +65,7 @@ TEST_F(CliTest, OutOfRangeValuesAreRejected) {
   EXPECT_THAT(Parse({"run", "--threads=0"}).status().message(),
               HasSubstr("--threads=0"));
   EXPECT_THAT(Parse({"run", "--wl=ring"}).status().message(),
-              HasSubstr("chain and tree"));
+              HasSubstr("chain, tree and queue"));
   EXPECT_THAT(Parse({"run", "--policy=lazy"}).status().message(),
               HasSubstr("accepted policies"));
   EXPECT_THAT(Parse({"run", "--min_s=5", "--max_s=2"}).status().message(),
@@ -106,6 +106,28 @@ TEST_F(CliTest, CompareTakesGridDefaultsUnlessOverridden) {
   EXPECT_EQ(c.repeats, 1);
 }
 
+TEST_F(CliTest, TheTwoThreadGridRunsOnTwoThreadsUnlessTold) {
+  auto inv = Parse({"compare", "--grid=default2"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->compare.threads, 2);
+  inv = Parse({"compare", "--grid=default2", "--threads=1"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->compare.threads, 1);
+  EXPECT_EQ(Parse({"compare"})->compare.threads, 1);
+  EXPECT_EQ(Parse({"run"})->run.threads, 1);
+}
+
+TEST_F(CliTest, QueueRowsKeepTheirObjectTargetUnlessOverridden) {
+  auto inv = Parse({"compare", "--grid=default"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  PointSpec queue;
+  queue.wl = "queue";
+  EXPECT_EQ(ObjectsFor(inv->compare.grid, queue), 1000000);
+  inv = Parse({"compare", "--grid=default", "--objects=5000"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(ObjectsFor(inv->compare.grid, queue), 5000);
+}
+
 TEST_F(CliTest, CompareRepeatIsBounded) {
   auto inv = Parse({"compare", "--repeat=3"});
   ASSERT_TRUE(inv.ok()) << inv.status();
@@ -120,7 +142,7 @@ TEST_F(CliTest, CompareRepeatIsBounded) {
 
 TEST_F(CliTest, CompareRejectsBadPolicyGridAndSameSides) {
   EXPECT_THAT(Parse({"compare", "--grid=huge"}).status().message(),
-              HasSubstr("accepted grids are quick, default, full"));
+              HasSubstr("accepted grids are quick, default, default2, full"));
   EXPECT_THAT(Parse({"compare", "--base=rss,bogus"}).status().message(),
               HasSubstr("--base='bogus'"));
   EXPECT_THAT(Parse({"compare", "--base=fullpages"}).status().message(),

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "block_size.h"
 #include "format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -68,6 +69,18 @@ TEST(Format, HumanNumbers) {
   EXPECT_EQ(HumanTrash(14000), "14k");
   EXPECT_EQ(Ratio(1, 4), "0.25");
   EXPECT_EQ(Ratio(1, 0), "-");
+}
+
+TEST(BlockSize, FollowsMimallocSizeClasses) {
+  EXPECT_EQ(BlockBytes(0), 0);
+  EXPECT_EQ(BlockBytes(1), 8);
+  EXPECT_EQ(BlockBytes(56), 56);
+  EXPECT_EQ(BlockBytes(64), 64);
+  EXPECT_EQ(BlockBytes(65), 80);  // four classes per power of two above 64
+  EXPECT_EQ(BlockBytes(129), 160);
+  EXPECT_EQ(BlockBytes(10000), 10240);
+  EXPECT_EQ(BlockBytes(128 * 1024), 128 * 1024);
+  EXPECT_EQ(BlockBytes(300000), 303104);  // a page of its own, 4 KiB steps
 }
 
 TEST(Report, CompareTableShowsRatiosAndMovesUniformColumns) {
