@@ -35,14 +35,15 @@ Grid Quick() {
 }
 
 // The run lengths of the README's grids: a run needs 40 samples (5 blocks of
-// 8) to be judged stable; 20M objects take 1-10 s depending on the point and
-// policy, long enough for r-t to mean something on a busy machine.
+// 8) to be judged stable, 5 s at this rate; 20M objects take 1-10 s on a
+// quiet machine depending on the point and policy. max_s bounds the main
+// command (72 runs with four policies) on a loaded machine.
 void DefaultLengths(Grid& g) {
   g.objects = 20000000;
   g.objects_by_wl = {{"queue", kQueueObjects}};
-  g.min_s = 6;
-  g.max_s = 15;
-  g.sample_s = 0.15;
+  g.min_s = 5;
+  g.max_s = 11;
+  g.sample_s = 0.125;
 }
 
 // Small `live` with large `extra` is where RSS-based deferral runs away: the

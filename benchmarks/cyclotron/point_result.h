@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "json.h"
 #include "point_spec.h"
 
 namespace cyclotron {
@@ -33,8 +34,12 @@ struct PointResult {
   int64_t collections = 0;           // cgc_get_stats
   int64_t deferred = 0;              // cgc_get_stats
   int64_t pause_events = 0;          // STOP events seen
-  double pause_max_ms = 0;
+  double pause_mean_ms = 0;
+  double pause_p50_ms = 0;
+  double pause_p95_ms = 0;
   double pause_p99_ms = 0;
+  double pause_max_ms = 0;
+  double pause_total_ms = 0;
   bool trash_stable = false;
   bool rss_stable = false;
   int64_t samples = 0;
@@ -50,6 +55,10 @@ PointResult MedianOfRuns(const std::vector<PointResult>& runs);
 
 std::string SerializeResult(const PointResult& r);
 absl::StatusOr<PointResult> ParseResult(const std::string& text);
+
+// The same fields as one JSON object, numbers and booleans typed.
+std::string ResultJson(const PointResult& r);
+absl::StatusOr<PointResult> ResultFromJson(const JsonValue& v);
 
 }  // namespace cyclotron
 

@@ -44,6 +44,22 @@ TEST(CyclotronExit, MalformedFlagExitsTwo) {
 
 TEST(CyclotronExit, NoCommandExitsTwo) { EXPECT_EQ(RunProgram("").code, 2); }
 
+// A hung child fails its point: here every child outlives a tiny timeout.
+TEST(CyclotronExit, TimedOutChildFailsItsPointAndTheSweepIsSaved) {
+  const std::string out = ::testing::TempDir() + "/cyclotron_timeout";
+  const Outcome o = RunProgram(
+      "compare --grid=quick --base=count --new=fullpages --timeout_s=0.2 "
+      "--noprogress --out=" +
+      out);
+  EXPECT_EQ(o.code, 1);
+  EXPECT_THAT(o.output, HasSubstr("child timed out after 0.2s"));
+  const Outcome r = RunProgram("report " + out + "/sweep_quick_t1.json");
+  EXPECT_EQ(r.code, 1);  // the saved runs failed, and report says so
+  EXPECT_THAT(r.output, HasSubstr("grid quick, 1 thread(s)"));
+  EXPECT_THAT(r.output, HasSubstr("FAIL"));
+  EXPECT_EQ(RunProgram("report " + out + "/missing.json").code, 1);
+}
+
 TEST(CyclotronExit, HelpExitsZeroAndListsFlags) {
   const Outcome o = RunProgram("--help");
   EXPECT_EQ(o.code, 0);
