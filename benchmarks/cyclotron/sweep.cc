@@ -166,13 +166,16 @@ absl::Status SaveSweep(const Sweep& sweep, const std::string& stem) {
     return absl::InternalError("cannot rename " + tmp);
   }
   std::string csv = CsvRow({"wl", "cycle", "extra", "live", "cyc", "threads",
-                            "policy", "repeat", "ceiling", "series", "error"});
+                            "policy", "repeat", "ceiling", "series",
+                            "rss_peak", "live_bytes", "error"});
   for (const SweepRun& r : sweep.runs) {
     const PointSpec& p = r.result.point;
     csv += CsvRow({p.wl, absl::StrCat(p.cycle), absl::StrCat(p.extra),
                    absl::StrCat(p.live), absl::StrCat(p.cyc),
                    absl::StrCat(sweep.meta.threads), r.policy,
                    absl::StrCat(r.repeat), r.ceiling ? "1" : "0", r.series,
+                   absl::StrCat(r.result.rss_peak),
+                   absl::StrCat(r.result.live_bytes),
                    r.result.error.empty() ? "0" : "1"});
   }
   return WriteTextFile(stem + ".runs.csv", csv);
