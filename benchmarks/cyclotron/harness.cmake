@@ -31,6 +31,7 @@ if(NOT TARGET cyclotron_harness)
     "${_cyclotron_dir}/sweep.cc"
     "${_cyclotron_dir}/table.cc"
     "${_cyclotron_dir}/trash_counter.cc"
+    "${_cyclotron_dir}/tree_node.cc"
     "${_cyclotron_dir}/tree_workload.cc"
     "${_cyclotron_dir}/worker.cc")
   target_include_directories(cyclotron_harness PUBLIC "${_cyclotron_dir}")
