@@ -156,7 +156,7 @@ std::string UsageText() {
       "      points both ran (two builds, two settings).\n\n"
       "Policies: ",
       PolicyList(),
-      ". A run creates objects until the object target is reached and "
+      ".\nA run creates objects until the object target is reached and "
       "min_s has\npassed, then stops as soon as trash and RSS are stable "
       "(Theil-Sen slope of\nthe last 5 block maxima and medians, blocks of "
       "8 samples: slope <= 100\n(objects; KiB for RSS) and slope/level <= "
