@@ -35,11 +35,12 @@ Grid Quick() {
 }
 
 // The run lengths of the README's grids: a run needs 40 samples (5 blocks of
-// 8) to be judged stable, 5 s at this rate; 20M objects take 1-10 s on a
-// quiet machine depending on the point and policy. max_s bounds the main
-// command (72 runs with four policies) on a loaded machine.
+// 8) to be judged stable, 5 s at this rate; 10M objects take 0.5-6 s on a
+// quiet machine depending on the point and policy, so the target is reached
+// well before max_s, which bounds the main command (72 runs with four
+// policies) on a loaded machine.
 void DefaultLengths(Grid& g) {
-  g.objects = 20000000;
+  g.objects = 10000000;
   g.objects_by_wl = {{"queue", kQueueObjects}};
   g.min_s = 5;
   g.max_s = 11;

@@ -172,7 +172,7 @@ TEST_F(CliTest, HelpExplainsEveryFlag) {
   const std::string run_part = usage.substr(run, compare - run);
   EXPECT_THAT(run_part, HasSubstr("[default: 1000000]"));
   EXPECT_THAT(run_part, Not(HasSubstr("--grid")));
-  EXPECT_THAT(usage.substr(compare), HasSubstr("default 20000000 (queue"));
+  EXPECT_THAT(usage.substr(compare), HasSubstr("default 10000000 (queue"));
   EXPECT_THAT(usage, Not(HasSubstr("default: -1")));
   EXPECT_THAT(usage, HasSubstr("cyclotron report FILE.json"));
   EXPECT_THAT(usage, HasSubstr("cyclotron compare-files A.json B.json"));
