@@ -188,18 +188,25 @@ TEST_F(TrashAccounting, HalfCyclicQueueLeavesExactlyTheCyclicNodes) {
   EXPECT_EQ(Counters().Snapshot().trash(), 0);
 }
 
-// A whole tiny run through the runner: the exactness check at its end.
-TEST(TinyRun, EveryReleasedObjectIsFreedAfterTheRun) {
+// A whole tiny run through the runner, on 2 threads: the exactness check at
+// its end.
+absl::StatusOr<PointResult> TinyRun(const PointSpec& point) {
   RunOptions o;
-  o.point.cycle = 10;
-  o.point.extra = 2000;
-  o.point.live = 200;
+  o.point = point;
   o.threads = 2;
   o.objects = 20000;
   o.min_s = 0;
   o.max_s = 1;
   o.sample_s = 0.01;
-  absl::StatusOr<PointResult> r = RunPoint(o);
+  return RunPoint(o);
+}
+
+TEST(TinyRun, EveryReleasedObjectIsFreedAfterTheRun) {
+  PointSpec chain;
+  chain.cycle = 10;
+  chain.extra = 2000;
+  chain.live = 200;
+  absl::StatusOr<PointResult> r = TinyRun(chain);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->error, "");
   EXPECT_GE(r->created, 20000);
@@ -209,16 +216,9 @@ TEST(TinyRun, EveryReleasedObjectIsFreedAfterTheRun) {
 }
 
 TEST(TinyRun, QueueRunIsExactAndReportsItsLiveSet) {
-  RunOptions o;
-  o.point.wl = "queue";
-  o.point.extra = 10000;
-  o.point.live = 100;
-  o.threads = 2;
-  o.objects = 20000;
-  o.min_s = 0;
-  o.max_s = 1;
-  o.sample_s = 0.01;
-  absl::StatusOr<PointResult> r = RunPoint(o);
+  PointSpec queue = Queue(100);
+  queue.live = 100;
+  absl::StatusOr<PointResult> r = TinyRun(queue);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->error, "");
   EXPECT_EQ(r->trash_after_collect, 0);
