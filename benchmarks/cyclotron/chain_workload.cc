@@ -1,6 +1,6 @@
-#include <cstring>
-
+#include "block_size.h"
 #include "trash_counter.h"
+#include "unit_builder.h"
 #include "workload.h"
 
 namespace cyclotron {
@@ -102,7 +102,10 @@ class ChainBuilder : public UnitBuilder {
       cgc_incref(&head->header);
       last->next = &head->header;
     }
-    return Unit{&head->header, objects, objects};
+    const int64_t bytes = BlockBytes(sizeof(Witness)) +
+                          spec_.cycle * BlockBytes(sizeof(ChainNode)) +
+                          PayloadBlockBytes(head->payload);
+    return Unit{&head->header, objects, objects, bytes};
   }
 
  private:
@@ -113,11 +116,6 @@ class ChainBuilder : public UnitBuilder {
 
 std::unique_ptr<UnitBuilder> MakeChainBuilder(const PointSpec& spec) {
   return std::make_unique<ChainBuilder>(spec);
-}
-
-std::unique_ptr<UnitBuilder> MakeBuilder(const PointSpec& spec) {
-  if (spec.wl == "tree") return MakeTreeBuilder(spec);
-  return MakeChainBuilder(spec);
 }
 
 }  // namespace cyclotron

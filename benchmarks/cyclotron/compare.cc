@@ -1,30 +1,23 @@
 #include "compare.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "child.h"
+#include "progress.h"
+#include "report.h"
 
 namespace cyclotron {
 namespace {
 
 absl::Status MakeDirs(const std::string& path) {
-  std::string partial;
   for (size_t i = 0; i <= path.size(); ++i) {
     if (i == path.size() || (path[i] == '/' && i > 0)) {
-      partial = path.substr(0, i);
+      const std::string partial = path.substr(0, i);
       if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "cannot create directory '%s': %s", partial, std::strerror(errno)));
@@ -34,135 +27,52 @@ absl::Status MakeDirs(const std::string& path) {
   return absl::OkStatus();
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+SweepMeta MetaOf(const CompareOptions& o) {
+  SweepMeta m;
+  m.grid = o.grid;
+  m.grid.threads = o.threads;
+  m.threads = o.threads;
+  m.repeats = o.repeats;
+  m.seed = o.seed;
+  m.new_policy = o.new_policy;
+  m.bases = o.bases;
+  m.ceiling = o.ceiling;
+  m.timeout_s = o.timeout_s;
+  DescribeMachine(m);
+  return m;
 }
 
-std::string Tail(const std::string& s, size_t n) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
-}
-
-std::string FormatDuration(double s) {
-  if (s < 0) return "?";
-  const int total = static_cast<int>(s + 0.5);
-  return absl::StrFormat("%dm%02ds", total / 60, total % 60);
-}
-
-// The program itself, for fork+exec: the same binary runs every child.
-std::string SelfExe() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "/proc/self/exe";
-  return std::string(buf, static_cast<size_t>(n));
-}
-
-class Progress {
- public:
-  Progress(bool enabled, int total_runs, double prior_run_s)
-      : enabled_(enabled),
-        tty_(isatty(STDERR_FILENO) != 0),
-        total_(total_runs),
-        prior_run_s_(prior_run_s),
-        start_(absl::Now()) {}
-
-  void Show(int point, int points, const std::string& what) {
-    if (!enabled_) return;
-    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start_);
-    const double per_run = done_ > 0 ? elapsed / done_ : prior_run_s_;
-    const double eta = per_run * (total_ - done_) - (done_ > 0 ? 0 : elapsed);
-    const std::string line = absl::StrFormat(
-        "[cyclotron] point %d of %d (%s), run %d of %d, elapsed %s, ETA %s",
-        point, points, what, done_ + 1, total_, FormatDuration(elapsed),
-        FormatDuration(std::max(eta, 0.0)));
-    if (tty_) {
-      std::fprintf(stderr, "\r%-120s", line.c_str());
-    } else if (line_shown_ != done_) {
-      std::fprintf(stderr, "%s\n", line.c_str());
-      line_shown_ = done_;
+bool Done(const Sweep& s, int point, const std::string& policy, int rep,
+          bool ceiling) {
+  for (const SweepRun& r : s.runs) {
+    if (r.point == point && r.policy == policy && r.repeat == rep &&
+        r.ceiling == ceiling) {
+      return true;
     }
-    std::fflush(stderr);
   }
-  void RunDone() { ++done_; }
-  void Finish() {
-    if (!enabled_) return;
-    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start_);
-    if (tty_) std::fprintf(stderr, "\r%-120s\r", "");
-    std::fprintf(stderr, "[cyclotron] %d runs in %s\n", done_,
-                 FormatDuration(elapsed).c_str());
-  }
+  return false;
+}
 
- private:
-  bool enabled_;
-  bool tty_;
-  int total_;
-  double prior_run_s_;
-  absl::Time start_;
-  int done_ = 0;
-  int line_shown_ = -1;
-};
-
-// Runs one child to completion, redrawing the progress line while it runs.
-PointResult RunChild(const std::string& exe,
-                     const std::vector<std::string>& args,
-                     const PointSpec& point, const std::string& policy,
-                     const std::string& result_path,
-                     const std::string& log_path,
-                     const std::function<void()>& tick) {
-  PointResult failed;
-  failed.point = point;
-  failed.policy = policy;
-  std::remove(result_path.c_str());
-  std::vector<std::string> argv_store = {exe};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    failed.error = absl::StrCat("fork: ", std::strerror(errno));
-    return failed;
+// The sweep to continue: the saved one if resuming with the same settings,
+// else an empty one. Failed runs are dropped so they run again.
+absl::StatusOr<Sweep> StartSweep(const CompareOptions& o,
+                                 const std::string& stem) {
+  Sweep sweep;
+  sweep.meta = MetaOf(o);
+  if (!o.resume) return sweep;
+  absl::StatusOr<Sweep> saved = LoadSweep(stem + ".json");
+  if (absl::IsNotFound(saved.status())) return sweep;
+  if (!saved.ok()) return saved.status();
+  if (std::string d = SettingsDiffer(saved->meta, sweep.meta); !d.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--resume: ", stem, ".json was run with other settings (",
+                     d, "); run without --resume to start over"));
   }
-  if (pid == 0) {
-    // Child: its row and messages go to the log, not into our table.
-    const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      close(fd);
-    }
-    execv(exe.c_str(), argv.data());
-    std::fprintf(stderr, "execv %s: %s\n", exe.c_str(), std::strerror(errno));
-    _exit(127);
+  sweep.meta.date = saved->meta.date;  // the sweep's start
+  for (SweepRun& r : saved->runs) {
+    if (r.result.error.empty()) sweep.runs.push_back(std::move(r));
   }
-  int status = 0;
-  while (true) {
-    const pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid) break;
-    if (w < 0 && errno != EINTR) {
-      failed.error = absl::StrCat("waitpid: ", std::strerror(errno));
-      return failed;
-    }
-    tick();
-    absl::SleepFor(absl::Milliseconds(500));
-  }
-  const std::string log_tail = Tail(ReadFile(log_path), 400);
-  if (WIFSIGNALED(status)) {
-    failed.error = absl::StrFormat("child killed by signal %d; log %s: %s",
-                                   WTERMSIG(status), log_path, log_tail);
-    return failed;
-  }
-  absl::StatusOr<PointResult> parsed = ParseResult(ReadFile(result_path));
-  if (!parsed.ok()) {
-    failed.error = absl::StrFormat(
-        "child exited %d without a result (%s); log %s: %s",
-        WEXITSTATUS(status), parsed.status().message(), log_path, log_tail);
-    return failed;
-  }
-  return *parsed;
+  return sweep;
 }
 
 }  // namespace
@@ -181,12 +91,32 @@ std::vector<std::string> ChildArgs(const CompareOptions& o,
           absl::StrCat("--policy=", policy),
           absl::StrCat("--threads=", o.threads),
           absl::StrCat("--seed=", o.seed),
-          absl::StrCat("--objects=", o.grid.objects),
+          absl::StrCat("--objects=", ObjectsFor(o.grid, point)),
           absl::StrFormat("--min_s=%g", o.grid.min_s),
           absl::StrFormat("--max_s=%g", o.grid.max_s),
           absl::StrFormat("--sample_s=%g", o.grid.sample_s),
+          "--noprogress",
           absl::StrCat("--result_out=", result_path),
           absl::StrCat("--series_out=", series_path)};
+}
+
+absl::Status WriteOutcome(const std::string& out_dir, const SweepMeta& meta,
+                          const CompareOutcome& o) {
+  const std::string stem = absl::StrFormat("%s/compare_%s_vs_%s_t%d", out_dir,
+                                           o.base, o.next, o.threads);
+  if (absl::Status s = WriteTextFile(
+          stem + ".csv", CompareCsv(o.base, o.next, o.threads, o.rows));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = WriteTextFile(
+          stem + ".json",
+          CompareJson(o.base, o.next, o.threads, o.rows, MetaJson(meta)));
+      !s.ok()) {
+    return s;
+  }
+  return WriteTextFile(stem + ".txt",
+                       FormatCompareTable(o.base, o.next, o.threads, o.rows));
 }
 
 absl::StatusOr<std::vector<CompareOutcome>> RunCompare(
@@ -194,70 +124,60 @@ absl::StatusOr<std::vector<CompareOutcome>> RunCompare(
   for (const char* sub : {"", "/runs", "/series", "/logs"}) {
     if (absl::Status s = MakeDirs(o.out_dir + sub); !s.ok()) return s;
   }
-  // Each policy runs once per point, even when it is the new side of several
-  // comparisons.
-  std::vector<std::string> policies = o.bases;
-  policies.push_back(o.new_policy);
-  const std::string exe = SelfExe();
+  const std::string stem = SweepStem(o.out_dir, o.grid.name, o.threads);
+  absl::StatusOr<Sweep> started = StartSweep(o, stem);
+  if (!started.ok()) return started.status();
+  Sweep sweep = *std::move(started);
+  // Each policy runs once per point and repeat, even when it is the new side
+  // of several comparisons; the ceiling is the new policy at cyc=0.
+  std::vector<std::pair<std::string, bool>> kinds;
+  for (const std::string& b : o.bases) kinds.emplace_back(b, false);
+  kinds.emplace_back(o.new_policy, false);
+  if (o.ceiling) kinds.emplace_back(o.new_policy, true);
   const int points = static_cast<int>(o.grid.points.size());
   Progress progress(o.progress,
-                    points * o.repeats * static_cast<int>(policies.size()),
+                    points * o.repeats * static_cast<int>(kinds.size()),
                     o.grid.min_s + 1.5);
-  std::vector<std::map<std::string, PointResult>> results(o.grid.points.size());
   for (int i = 0; i < points; ++i) {
-    const PointSpec& point = o.grid.points[static_cast<size_t>(i)];
-    std::map<std::string, std::vector<PointResult>> runs;
     // Repeats interleave the policies, so a slow spell of the machine hits
     // every policy alike.
     for (int rep = 1; rep <= o.repeats; ++rep) {
-      for (const std::string& policy : policies) {
+      for (const auto& [policy, ceiling] : kinds) {
+        if (Done(sweep, i, policy, rep, ceiling)) {
+          progress.Skipped();
+          continue;
+        }
+        PointSpec point = o.grid.points[static_cast<size_t>(i)];
+        if (ceiling) point.cyc = 0;
         std::string name =
             absl::StrFormat("%s_%s_t%d", PointKey(point), policy, o.threads);
         if (o.repeats > 1) absl::StrAppend(&name, "_r", rep);
-        const std::string result_path = o.out_dir + "/runs/" + name + ".txt";
-        const std::string series_path = o.out_dir + "/series/" + name + ".csv";
-        const std::string log_path = o.out_dir + "/logs/" + name + ".log";
+        const std::string series = "series/" + name + ".csv";
+        ChildRun child;
+        child.result_path = o.out_dir + "/runs/" + name + ".txt";
+        child.log_path = o.out_dir + "/logs/" + name + ".log";
+        child.timeout_s = o.timeout_s;
+        child.args = ChildArgs(o, point, policy, child.result_path,
+                               o.out_dir + "/" + series);
         std::string what = DescribePoint(point) + ", " + policy;
-        if (o.repeats > 1) {
-          absl::StrAppend(&what, absl::StrFormat(" #%d", rep));
-        }
+        if (o.repeats > 1) absl::StrAppend(&what, " #", rep);
         auto tick = [&] { progress.Show(i + 1, points, what); };
         tick();
-        runs[policy].push_back(
-            RunChild(exe, ChildArgs(o, point, policy, result_path, series_path),
-                     point, policy, result_path, log_path, tick));
+        sweep.runs.push_back(SweepRun{i, policy, rep, ceiling, series,
+                                      RunChild(child, point, policy, tick)});
         progress.RunDone();
+        if (absl::Status s = SaveSweep(sweep, stem); !s.ok()) return s;
       }
-    }
-    for (auto& [policy, policy_runs] : runs) {
-      results[static_cast<size_t>(i)][policy] = MedianOfRuns(policy_runs);
     }
   }
   progress.Finish();
-
-  std::vector<CompareOutcome> outcomes;
-  for (const std::string& base : o.bases) {
-    CompareOutcome outcome;
-    outcome.base = base;
-    for (auto& per_policy : results) {
-      outcome.rows.push_back(
-          ComparedPoint{per_policy[base], per_policy[o.new_policy]});
-    }
-    const std::string stem = absl::StrFormat(
-        "%s/compare_%s_vs_%s_t%d", o.out_dir, base, o.new_policy, o.threads);
-    if (absl::Status s = WriteTextFile(
-            stem + ".csv",
-            CompareCsv(base, o.new_policy, o.threads, outcome.rows));
+  if (absl::Status s = SaveSweep(sweep, stem); !s.ok()) return s;
+  std::vector<CompareOutcome> outcomes = SweepOutcomes(sweep);
+  for (const CompareOutcome& outcome : outcomes) {
+    if (absl::Status s = WriteOutcome(o.out_dir, sweep.meta, outcome);
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = WriteTextFile(
-            stem + ".json",
-            CompareJson(base, o.new_policy, o.threads, outcome.rows));
-        !s.ok()) {
-      return s;
-    }
-    outcomes.push_back(std::move(outcome));
   }
   return outcomes;
 }

@@ -1,6 +1,6 @@
-// `cyclotron compare`: every grid point runs once per policy, each run in a
-// fresh child process (this program, `run` command) so its RSS and peak RSS
-// start clean; the parent collects the children's results and reports.
+// `cyclotron compare`: every grid point runs once per policy and repeat, each
+// run in a fresh child process (this program, `run` command) so its RSS and
+// peak RSS start clean. The sweep file is saved after every run.
 #ifndef CYCLOTRON_COMPARE_H_
 #define CYCLOTRON_COMPARE_H_
 
@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "grid.h"
-#include "report.h"
+#include "outcomes.h"
 
 namespace cyclotron {
 
@@ -20,18 +20,16 @@ struct CompareOptions {
   int threads = 1;
   int repeats = 1;  // runs per point and policy; tables show the medians
   uint64_t seed = 1;
-  std::string out_dir;   // CSV, JSON, runs/, series/, logs/
+  bool ceiling = false;  // also each point with cyc=0 under new_policy
+  bool resume = false;   // keep the runs of a saved sweep with same settings
+  double timeout_s = 0;  // per child; 0: never
+  std::string out_dir;   // sweep file, CSV, JSON, runs/, series/, logs/
   bool progress = true;  // progress line on stderr
 };
 
-// One table per base policy, rows in grid order.
-struct CompareOutcome {
-  std::string base;
-  std::vector<ComparedPoint> rows;
-};
-
-// Runs the grid and writes, per base, compare_<base>_vs_<new>_t<threads>.csv
-// and .json into out_dir. A failed child becomes a row with its error.
+// Runs the sweep (saving <out>/sweep_<grid>_t<threads>.json after each run)
+// and writes, per base, compare_<base>_vs_<new>_t<threads>.csv and .json. A
+// failed child becomes a row with its error.
 absl::StatusOr<std::vector<CompareOutcome>> RunCompare(
     const CompareOptions& options);
 
@@ -41,6 +39,10 @@ std::vector<std::string> ChildArgs(const CompareOptions& options,
                                    const std::string& policy,
                                    const std::string& result_path,
                                    const std::string& series_path);
+
+// Writes compare_<base>_vs_<new>_t<threads>.{csv,json,txt} into out_dir.
+absl::Status WriteOutcome(const std::string& out_dir, const SweepMeta& meta,
+                          const CompareOutcome& outcome);
 
 }  // namespace cyclotron
 

@@ -16,6 +16,7 @@ std::string HumanCount(double v) {
 std::string HumanBytes(double bytes) {
   if (bytes < 0) return "?";
   const double mib = bytes / (1024.0 * 1024.0);
+  if (mib < 1) return absl::StrFormat("%.0fK", bytes / 1024.0);
   if (mib < 1024) return absl::StrFormat("%.0fM", mib);
   return absl::StrFormat("%.1fG", mib / 1024.0);
 }

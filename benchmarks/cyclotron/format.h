@@ -8,7 +8,7 @@ namespace cyclotron {
 
 // 0, 100, 1.0k, 10.0k, 2.5M: counts and parameters.
 std::string HumanCount(double v);
-// 39M, 594M, 1.9G: bytes (powers of 1024).
+// 640K, 39M, 594M, 1.9G: bytes (powers of 1024).
 std::string HumanBytes(double bytes);
 // Trash column: 14k, 850, 1.2M.
 std::string HumanTrash(double v);

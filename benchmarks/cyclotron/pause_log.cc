@@ -71,8 +71,11 @@ PauseLog::Summary PauseLog::Summarize() const {
   Summary s;
   s.stops = static_cast<int64_t>(pauses_ns_.count());
   s.max_ms = static_cast<double>(pauses_ns_.max()) / 1e6;
+  s.p50_ms = static_cast<double>(pauses_ns_.Percentile(50)) / 1e6;
+  s.p95_ms = static_cast<double>(pauses_ns_.Percentile(95)) / 1e6;
   s.p99_ms = static_cast<double>(pauses_ns_.Percentile(99)) / 1e6;
   s.total_ms = static_cast<double>(total_ns_) / 1e6;
+  s.mean_ms = s.stops > 0 ? s.total_ms / static_cast<double>(s.stops) : 0;
   return s;
 }
 

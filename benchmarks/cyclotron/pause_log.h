@@ -58,9 +58,12 @@ class PauseLog {
 
   struct Summary {
     int64_t stops = 0;
-    double max_ms = 0;  // exact
-    double p99_ms = 0;  // within 3.1% (see LogLinearHistogram)
-    double total_ms = 0;
+    double mean_ms = 0;  // exact
+    double p50_ms = 0;   // percentiles within 3.1% (see LogLinearHistogram)
+    double p95_ms = 0;
+    double p99_ms = 0;
+    double max_ms = 0;    // exact
+    double total_ms = 0;  // exact
   };
   Summary Summarize() const;
 

@@ -14,6 +14,8 @@ namespace {
 
 // One table drives both directions so a new field cannot be half-wired.
 struct Field {
+  enum class Kind { kNumber, kBool, kText };
+  Kind kind;
   const char* key;
   std::function<std::string(const PointResult&)> get;
   std::function<bool(absl::string_view, PointResult&)> set;
@@ -21,7 +23,7 @@ struct Field {
 
 template <typename T>
 Field Num(const char* key, T PointResult::*member) {
-  return {key,
+  return {Field::Kind::kNumber, key,
           [member](const PointResult& r) { return absl::StrCat(r.*member); },
           [member](absl::string_view v, PointResult& r) {
             if constexpr (std::is_same_v<T, double>) {
@@ -35,7 +37,7 @@ Field Num(const char* key, T PointResult::*member) {
 template <typename T>
 Field SpecNum(const char* key, T PointSpec::*member) {
   return {
-      key,
+      Field::Kind::kNumber, key,
       [member](const PointResult& r) { return absl::StrCat(r.point.*member); },
       [member](absl::string_view v, PointResult& r) {
         return absl::SimpleAtoi(v, &(r.point.*member));
@@ -43,7 +45,7 @@ Field SpecNum(const char* key, T PointSpec::*member) {
 }
 
 Field Bool(const char* key, bool PointResult::*member) {
-  return {key,
+  return {Field::Kind::kBool, key,
           [member](const PointResult& r) {
             return std::string(r.*member ? "1" : "0");
           },
@@ -55,7 +57,8 @@ Field Bool(const char* key, bool PointResult::*member) {
 }
 
 Field Text(const char* key, std::string PointResult::*member) {
-  return {key, [member](const PointResult& r) { return r.*member; },
+  return {Field::Kind::kText, key,
+          [member](const PointResult& r) { return r.*member; },
           [member](absl::string_view v, PointResult& r) {
             r.*member = std::string(v);
             return true;
@@ -64,7 +67,8 @@ Field Text(const char* key, std::string PointResult::*member) {
 
 const std::vector<Field>& Fields() {
   static const auto* fields = new std::vector<Field>{
-      {"wl", [](const PointResult& r) { return r.point.wl; },
+      {Field::Kind::kText, "wl",
+       [](const PointResult& r) { return r.point.wl; },
        [](absl::string_view v, PointResult& r) {
          r.point.wl = std::string(v);
          return true;
@@ -79,6 +83,8 @@ const std::vector<Field>& Fields() {
       Num("run_s", &PointResult::run_s),
       Num("objects_target", &PointResult::objects_target),
       Num("created", &PointResult::created),
+      Num("live_objects", &PointResult::live_objects),
+      Num("live_bytes", &PointResult::live_bytes),
       Num("rss_peak", &PointResult::rss_peak),
       Num("rss_max", &PointResult::rss_max),
       Num("rss_final", &PointResult::rss_final),
@@ -90,8 +96,12 @@ const std::vector<Field>& Fields() {
       Num("collections", &PointResult::collections),
       Num("deferred", &PointResult::deferred),
       Num("pause_events", &PointResult::pause_events),
-      Num("pause_max_ms", &PointResult::pause_max_ms),
+      Num("pause_mean_ms", &PointResult::pause_mean_ms),
+      Num("pause_p50_ms", &PointResult::pause_p50_ms),
+      Num("pause_p95_ms", &PointResult::pause_p95_ms),
       Num("pause_p99_ms", &PointResult::pause_p99_ms),
+      Num("pause_max_ms", &PointResult::pause_max_ms),
+      Num("pause_total_ms", &PointResult::pause_total_ms),
       Bool("trash_stable", &PointResult::trash_stable),
       Bool("rss_stable", &PointResult::rss_stable),
       Num("samples", &PointResult::samples),
@@ -137,6 +147,38 @@ absl::StatusOr<PointResult> ParseResult(const std::string& text) {
   return r;
 }
 
+std::string ResultJson(const PointResult& r) {
+  std::string out = "{";
+  for (const Field& f : Fields()) {
+    if (out.size() > 1) out += ", ";
+    const std::string v = f.get(r);
+    absl::StrAppend(&out, "\"", f.key, "\": ",
+                    f.kind == Field::Kind::kText ? JsonString(v)
+                    : f.kind == Field::Kind::kBool
+                        ? (v == "1" ? "true" : "false")
+                        : v);
+  }
+  return out + "}";
+}
+
+absl::StatusOr<PointResult> ResultFromJson(const JsonValue& v) {
+  PointResult r;
+  for (const Field& f : Fields()) {
+    const JsonValue& x = v[f.key];
+    const JsonValue::Kind want =
+        f.kind == Field::Kind::kText   ? JsonValue::Kind::kString
+        : f.kind == Field::Kind::kBool ? JsonValue::Kind::kBool
+                                       : JsonValue::Kind::kNumber;
+    std::string text = x.text;
+    if (x.kind == JsonValue::Kind::kBool) text = x.boolean ? "1" : "0";
+    if (x.kind != want || !f.set(text, r)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "result: '", f.key, "' is missing or of the wrong type"));
+    }
+  }
+  return r;
+}
+
 namespace {
 
 // The middle value (the lower of the two middle ones for an even count).
@@ -162,12 +204,16 @@ PointResult MedianOfRuns(const std::vector<PointResult>& runs) {
   }
   PointResult m = runs.front();
   m.runs = static_cast<int>(runs.size());
-  for (auto member : {&PointResult::t_target_s, &PointResult::run_s,
-                      &PointResult::pause_max_ms, &PointResult::pause_p99_ms}) {
+  for (auto member :
+       {&PointResult::t_target_s, &PointResult::run_s,
+        &PointResult::pause_mean_ms, &PointResult::pause_p50_ms,
+        &PointResult::pause_p95_ms, &PointResult::pause_p99_ms,
+        &PointResult::pause_max_ms, &PointResult::pause_total_ms}) {
     m.*member = Median(runs, member);
   }
   for (auto member :
        {&PointResult::objects_target, &PointResult::created,
+        &PointResult::live_objects, &PointResult::live_bytes,
         &PointResult::rss_peak, &PointResult::rss_max, &PointResult::rss_final,
         &PointResult::fpb_max, &PointResult::trash_max,
         &PointResult::trash_sampled_max, &PointResult::trash_final,

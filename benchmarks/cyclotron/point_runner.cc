@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "cyclegc/cyclegc.h"
 #include "pause_log.h"
+#include "policies.h"
 #include "proc_memory.h"
 #include "trash_counter.h"
 #include "worker.h"
@@ -25,11 +26,8 @@ absl::Status ValidateRunOptions(const RunOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--threads=%d: must be in [1, 256]", o.threads));
   }
-  if (!o.policy.empty() && o.policy != "rss" && o.policy != "count" &&
-      o.policy != "fullpages" && o.policy != "paced") {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--policy='%s': accepted policies are rss, count, fullpages, paced",
-        o.policy));
+  if (!o.policy.empty()) {
+    if (absl::Status s = ValidatePolicy("policy", o.policy); !s.ok()) return s;
   }
   if (o.objects < 1) {
     return absl::InvalidArgumentError(
@@ -176,6 +174,10 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
     r.fpb_max = std::max(r.fpb_max, s.fpb);
     r.trash_stable = JudgeStability(trash_series, TrashStability(o)).stable;
     r.rss_stable = JudgeStability(rss_kib_series, RssStability(o)).stable;
+    if (o.on_sample) {
+      o.on_sample(SampleView{t, snap.created, s.rss, s.trash, s.collections,
+                             r.trash_stable, r.rss_stable});
+    }
     if (shared.failed.load()) break;
     if (t >= o.max_s) break;
     const bool long_enough = snap.created >= o.objects && t >= o.min_s;
@@ -184,6 +186,8 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
   shared.stop.store(true);
   for (std::thread& th : threads) th.join();
   r.run_s = absl::ToDoubleSeconds(absl::Now() - shared.start);
+  r.live_objects = shared.live_objects.load();
+  r.live_bytes = shared.live_bytes.load();
 
   cgc_stats stats{};
   cgc_get_stats(&stats);
@@ -192,8 +196,12 @@ absl::StatusOr<PointResult> RunPoint(const RunOptions& o) {
   r.deferred = static_cast<int64_t>(stats.collections_deferred);
   const PauseLog::Summary pause = pauses.Summarize();
   r.pause_events = pause.stops;
-  r.pause_max_ms = pause.max_ms;
+  r.pause_mean_ms = pause.mean_ms;
+  r.pause_p50_ms = pause.p50_ms;
+  r.pause_p95_ms = pause.p95_ms;
   r.pause_p99_ms = pause.p99_ms;
+  r.pause_max_ms = pause.max_ms;
+  r.pause_total_ms = pause.total_ms;
   const int64_t target_ns = shared.target_ns.load();
   r.t_target_s = target_ns < 0 ? -1 : static_cast<double>(target_ns) / 1e9;
   r.rss_peak = PeakRssBytes();

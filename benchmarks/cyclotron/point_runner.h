@@ -6,6 +6,7 @@
 #define CYCLOTRON_POINT_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,6 +15,17 @@
 #include "stability.h"
 
 namespace cyclotron {
+
+// What the runner saw at one sample, for a progress line.
+struct SampleView {
+  double t_s = 0;
+  int64_t created = 0;
+  int64_t rss = 0;
+  int64_t trash = 0;
+  int64_t collections = 0;
+  bool trash_stable = false;
+  bool rss_stable = false;
+};
 
 struct RunOptions {
   PointSpec point;
@@ -27,6 +39,8 @@ struct RunOptions {
   int group = 8;              // samples per stability block
   int blocks = 5;             // blocks judged
   std::string series_out;     // time-series CSV path; empty: none
+  // Called on the sampling thread after every sample; optional.
+  std::function<void(const SampleView&)> on_sample;
 };
 
 // InvalidArgument naming the flag, the value and the accepted range.

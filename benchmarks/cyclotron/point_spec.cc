@@ -6,9 +6,9 @@
 namespace cyclotron {
 
 absl::Status ValidatePointSpec(const PointSpec& spec) {
-  if (spec.wl != "chain" && spec.wl != "tree") {
+  if (spec.wl != "chain" && spec.wl != "tree" && spec.wl != "queue") {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "--wl='%s': accepted workloads are chain and tree", spec.wl));
+        "--wl='%s': accepted workloads are chain, tree and queue", spec.wl));
   }
   const int64_t min_cycle = spec.wl == "tree" ? 2 : 1;
   if (spec.cycle < min_cycle || spec.cycle > 1000000) {
@@ -33,6 +33,11 @@ absl::Status ValidatePointSpec(const PointSpec& spec) {
 }
 
 std::string DescribePoint(const PointSpec& spec) {
+  if (spec.wl == "queue") {  // a node is its own unit: no cycle length
+    return absl::StrFormat(
+        "queue e=%s l=%s cyc=%d%%", HumanCount(static_cast<double>(spec.extra)),
+        HumanCount(static_cast<double>(spec.live)), spec.cyc);
+  }
   return absl::StrFormat("%s c=%s e=%s l=%s cyc=%d%%", spec.wl,
                          HumanCount(static_cast<double>(spec.cycle)),
                          HumanCount(static_cast<double>(spec.extra)),

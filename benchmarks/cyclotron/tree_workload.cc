@@ -2,111 +2,23 @@
 #include <numeric>
 #include <vector>
 
+#include "block_size.h"
 #include "trash_counter.h"
+#include "tree_node.h"
+#include "unit_builder.h"
 #include "workload.h"
 
 namespace cyclotron {
 namespace {
 
-constexpr int kMaxKeys = 15;  // branching 16
-
-struct Record {
-  cgc_object header;
-  int64_t key;
-  void* payload;
-};
-
-// A B+tree node: records live in leaves (slots[i] is the record of keys[i]);
-// an internal node has nkeys separators and nkeys + 1 children in slots.
-// One spare key and slot hold the overflow until the node splits.
-struct BNode {
-  cgc_object header;
-  int32_t nkeys;
-  int32_t leaf;
-  int64_t keys[kMaxKeys + 1];
-  cgc_object* slots[kMaxKeys + 2];
-};
-
-struct Tree {
-  cgc_object header;
-  cgc_object* root;
-  cgc_object* self;  // set when the unit is cyclic
-};
-
-int RecordTraverse(cgc_object*, cgc_visit_fn, void*) { return 0; }
-void RecordDestroy(cgc_object* self) {
-  auto* r = reinterpret_cast<Record*>(self);
-  if (r->payload != nullptr) cgc_free(r->payload);
-  r->payload = nullptr;
-  Counters().OnFreed(1);
-}
-
-int NodeSlots(const BNode* n) { return n->leaf ? n->nkeys : n->nkeys + 1; }
-
-int NodeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
-  auto* n = reinterpret_cast<BNode*>(self);
-  for (int i = 0; i < NodeSlots(n); ++i) {
-    if (n->slots[i] == nullptr) continue;
-    if (int r = visit(n->slots[i], arg); r != 0) return r;
-  }
-  return 0;
-}
-
-void NodeClear(cgc_object* self) {
-  auto* n = reinterpret_cast<BNode*>(self);
-  cgc_object* held[kMaxKeys + 2];
-  const int count = NodeSlots(n);
-  for (int i = 0; i < count; ++i) {
-    held[i] = n->slots[i];
-    n->slots[i] = nullptr;
-  }
-  n->nkeys = 0;
-  for (int i = 0; i < count; ++i) {
-    if (held[i] != nullptr) cgc_decref(held[i]);
-  }
-}
-
-void NodeDestroy(cgc_object* self) {
-  NodeClear(self);
-  Counters().OnFreed(1);
-}
-
-int TreeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
-  auto* t = reinterpret_cast<Tree*>(self);
-  int r = 0;
-  if (t->root != nullptr && (r = visit(t->root, arg)) != 0) return r;
-  if (t->self != nullptr && (r = visit(t->self, arg)) != 0) return r;
-  return 0;
-}
-
-void TreeClear(cgc_object* self) {
-  auto* t = reinterpret_cast<Tree*>(self);
-  cgc_object* root = t->root;
-  cgc_object* me = t->self;
-  t->root = nullptr;
-  t->self = nullptr;
-  if (root != nullptr) cgc_decref(root);
-  if (me != nullptr) cgc_decref(me);
-}
-
-void TreeDestroy(cgc_object* self) {
-  TreeClear(self);
-  Counters().OnFreed(1);
-}
-
-const cgc_type kRecordType = {"cyclotron.record", RecordTraverse, nullptr,
-                              nullptr, RecordDestroy};
-const cgc_type kNodeType = {"cyclotron.btree_node", NodeTraverse, NodeClear,
-                            nullptr, NodeDestroy};
-const cgc_type kTreeType = {"cyclotron.btree", TreeTraverse, TreeClear, nullptr,
-                            TreeDestroy};
-
-// Index of the first key > key (the child to descend into / insert position).
-int UpperBound(const BNode* n, int64_t key) {
-  int i = 0;
-  while (i < n->nkeys && n->keys[i] <= key) ++i;
-  return i;
-}
+using tree::BNode;
+using tree::kMaxKeys;
+using tree::kNodeType;
+using tree::kRecordType;
+using tree::kTreeType;
+using tree::Record;
+using tree::Tree;
+using tree::UpperBound;
 
 class TreeBuilder : public UnitBuilder {
  public:
@@ -120,10 +32,11 @@ class TreeBuilder : public UnitBuilder {
     failed_ = false;
     objects_ = 0;
     created_ = 0;
+    bytes_ = 0;
     const bool cyclic = DrawCyclic(rng, spec_.cyc);
     auto* tree = reinterpret_cast<Tree*>(cgc_alloc(&kTreeType, sizeof(Tree)));
     if (tree == nullptr) return {};
-    Counted();
+    Counted(sizeof(Tree));
     Counters().OnUnitCreated();
     tree->root = NewNode(/*leaf=*/true);
     if (tree->root == nullptr) return Abandon(tree);
@@ -141,14 +54,15 @@ class TreeBuilder : public UnitBuilder {
       cgc_incref(&tree->header);
       tree->self = &tree->header;
     }
-    return Unit{&tree->header, objects_, created_};
+    return Unit{&tree->header, objects_, created_, bytes_};
   }
 
  private:
-  void Counted() {
+  void Counted(size_t size) {
     Counters().OnCreated(1);
     ++objects_;
     ++created_;
+    bytes_ += BlockBytes(static_cast<int64_t>(size));
   }
 
   Unit Abandon(Tree* tree) {
@@ -163,7 +77,7 @@ class TreeBuilder : public UnitBuilder {
       failed_ = true;
       return nullptr;
     }
-    Counted();
+    Counted(sizeof(BNode));
     n->leaf = leaf ? 1 : 0;
     return &n->header;
   }
@@ -177,11 +91,12 @@ class TreeBuilder : public UnitBuilder {
     }
     // Records hold no references: the collector need not look at them.
     cgc_untrack(&r->header);
-    Counted();
+    Counted(sizeof(Record));
     r->key = key;
     if (payload_span_ > 0) {
       r->payload = NewPayload(static_cast<size_t>(
           rng() % static_cast<uint64_t>(payload_span_ + 1)));
+      bytes_ += PayloadBlockBytes(r->payload);
     }
     return &r->header;
   }
@@ -282,6 +197,8 @@ class TreeBuilder : public UnitBuilder {
       --n->nkeys;
       n->slots[n->nkeys] = nullptr;
       --objects_;
+      bytes_ -= BlockBytes(sizeof(Record)) +
+                PayloadBlockBytes(reinterpret_cast<Record*>(record)->payload);
       Counters().OnReleased(1);
       cgc_decref(record);
       return;
@@ -294,12 +211,18 @@ class TreeBuilder : public UnitBuilder {
   bool failed_ = false;
   int64_t objects_ = 0;
   int64_t created_ = 0;
+  int64_t bytes_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<UnitBuilder> MakeTreeBuilder(const PointSpec& spec) {
   return std::make_unique<TreeBuilder>(spec);
+}
+
+std::unique_ptr<UnitBuilder> MakeBuilder(const PointSpec& spec) {
+  if (spec.wl == "tree") return MakeTreeBuilder(spec);
+  return MakeChainBuilder(spec);
 }
 
 }  // namespace cyclotron

@@ -1,12 +1,11 @@
 #include "worker.h"
 
+#include <algorithm>
 #include <random>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cyclegc/cyclegc.h"
-#include "trash_counter.h"
 #include "workload.h"
 
 namespace cyclotron {
@@ -14,58 +13,66 @@ namespace {
 
 constexpr int64_t kFlushObjects = 1024;
 
-void Fail(WorkerShared* shared, const std::string& message) {
-  absl::MutexLock lock(&shared->mu);
-  if (shared->error.empty()) shared->error = message;
-  shared->failed.store(true);
-  shared->stop.store(true);
-}
+class SharedContext : public ThreadContext {
+ public:
+  explicit SharedContext(WorkerShared* shared) : shared_(shared) {}
 
-// The holder's units become garbage: counted released before the references
-// go, so trash never reads negative.
-void DropHolder(std::vector<Unit>& holder, int64_t& held) {
-  Counters().OnReleased(held);
-  for (const Unit& u : holder) cgc_decref(u.head);
-  holder.clear();
-  held = 0;
-}
-
-void Flush(WorkerShared* shared, int64_t& pending) {
-  const int64_t before = shared->created.fetch_add(pending);
-  if (before < shared->objects_target &&
-      before + pending >= shared->objects_target) {
-    shared->target_ns.store(
-        absl::ToInt64Nanoseconds(absl::Now() - shared->start));
+  bool ShouldStop() const override {
+    return shared_->stop.load(std::memory_order_relaxed);
   }
-  pending = 0;
-}
+
+  void Created(int64_t objects) override {
+    pending_ += objects;
+    if (pending_ >= kFlushObjects) Flush();
+  }
+
+  void Holding(int64_t objects, int64_t bytes) override {
+    max_objects_ = std::max(max_objects_, objects);
+    max_bytes_ = std::max(max_bytes_, bytes);
+  }
+
+  void Fail(const std::string& message) override {
+    absl::MutexLock lock(&shared_->mu);
+    if (shared_->error.empty()) shared_->error = message;
+    shared_->failed.store(true);
+    shared_->stop.store(true);
+  }
+
+  // At the thread's end: what it held at most. Objects still pending stay
+  // out of the count, as they would between flushes.
+  void Finish() {
+    shared_->live_objects.fetch_add(max_objects_);
+    shared_->live_bytes.fetch_add(max_bytes_);
+  }
+
+ private:
+  void Flush() {
+    const int64_t before = shared_->created.fetch_add(pending_);
+    if (before < shared_->objects_target &&
+        before + pending_ >= shared_->objects_target) {
+      shared_->target_ns.store(
+          absl::ToInt64Nanoseconds(absl::Now() - shared_->start));
+    }
+    pending_ = 0;
+  }
+
+  WorkerShared* shared_;
+  int64_t pending_ = 0;
+  int64_t max_objects_ = 0;
+  int64_t max_bytes_ = 0;
+};
 
 }  // namespace
 
 void RunWorker(PointSpec spec, uint64_t seed, WorkerShared* shared) {
+  SharedContext ctx(shared);
   if (cgc_thread_attach() != 0) {
-    Fail(shared, absl::StrCat("cgc_thread_attach: ", cgc_last_error()));
+    ctx.Fail(absl::StrCat("cgc_thread_attach: ", cgc_last_error()));
     return;
   }
   std::mt19937_64 rng(seed);
-  std::unique_ptr<UnitBuilder> builder = MakeBuilder(spec);
-  std::vector<Unit> holder;
-  int64_t held = 0;
-  int64_t pending = 0;
-  while (!shared->stop.load(std::memory_order_relaxed)) {
-    const Unit unit = builder->Build(rng);
-    if (unit.head == nullptr) {
-      Fail(shared, absl::StrCat("allocation failed: ", cgc_last_error()));
-      break;
-    }
-    holder.push_back(unit);
-    held += unit.objects;
-    pending += unit.created;
-    if (held >= spec.live) DropHolder(holder, held);
-    if (pending >= kFlushObjects) Flush(shared, pending);
-    cgc_safepoint();
-  }
-  DropHolder(holder, held);
+  MakeWorkload(spec)->RunThread(rng, ctx);
+  ctx.Finish();
   cgc_thread_detach();
 }
 

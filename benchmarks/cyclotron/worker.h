@@ -1,5 +1,5 @@
-// One workload thread: attaches, builds units into its holder, drops the
-// holder whenever it holds `live` objects, until told to stop.
+// One workload thread: attaches, runs the workload's own loop until told to
+// stop, reports what it created and held, detaches.
 #ifndef CYCLOTRON_WORKER_H_
 #define CYCLOTRON_WORKER_H_
 
@@ -22,6 +22,10 @@ struct WorkerShared {
   std::atomic<int64_t> created{0};
   // Nanoseconds from start until `objects_target` was reached; -1 before.
   std::atomic<int64_t> target_ns{-1};
+  // The live set: the sum over threads of each thread's most held, added as
+  // each thread finishes.
+  std::atomic<int64_t> live_objects{0};
+  std::atomic<int64_t> live_bytes{0};
   absl::Mutex mu;
   std::string error ABSL_GUARDED_BY(mu);
 };

@@ -1,51 +1,58 @@
-// The two workloads. A unit is one group of GC objects built at once and
-// referenced from the holder by one strong reference (its head); when the
-// holder has `live` objects it is dropped and its units become garbage:
-// freed at once by refcounting, or trash until a collection if cyclic.
+// A workload owns the loop of each of its threads: what it allocates, what it
+// holds and when it lets go. The run sees it only through ThreadContext.
 #ifndef CYCLOTRON_WORKLOAD_H_
 #define CYCLOTRON_WORKLOAD_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <string>
 
-#include "cyclegc/cyclegc.h"
 #include "point_spec.h"
 
 namespace cyclotron {
 
-struct Unit {
-  cgc_object* head = nullptr;  // one reference, owned by the caller
-  int64_t objects = 0;         // objects reachable from head, all counted
-  int64_t created = 0;         // objects created while building (>= objects)
-};
-
-class UnitBuilder {
+// What a workload thread reports to the run it belongs to.
+class ThreadContext {
  public:
-  virtual ~UnitBuilder() = default;
-  // Builds one unit on the calling (attached) thread; head is null on
-  // allocation failure (cgc_last_error() says why). Counts every object it
-  // creates, releases and (through the types' destroy) frees.
-  virtual Unit Build(std::mt19937_64& rng) = 0;
+  virtual ~ThreadContext() = default;
+  // Polled once per step: true once the run wants the threads back.
+  virtual bool ShouldStop() const = 0;
+  // Objects this thread created (cheap: batched by the implementation).
+  virtual void Created(int64_t objects) = 0;
+  // What the thread holds alive now; the run keeps the maximum per thread and
+  // reports the sum over threads as the live set.
+  virtual void Holding(int64_t objects, int64_t bytes) = 0;
+  // Records the first failure and stops the run.
+  virtual void Fail(const std::string& message) = 0;
 };
 
-// Chain: `cycle` nodes; the first holds the payload (`extra` bytes from
-// cgc_malloc) and a witness object whose destruction counts the unit freed;
-// the last points back to the first when the unit is cyclic.
-std::unique_ptr<UnitBuilder> MakeChainBuilder(const PointSpec& spec);
-// Tree: a B+tree (branching 16) of about cycle/2 records inserted in random
-// key order; the lowest 20% of keys are deleted and re-inserted; records carry
-// payloads averaging extra/records bytes (so a unit holds about `extra`);
-// a cyclic tree references itself.
-std::unique_ptr<UnitBuilder> MakeTreeBuilder(const PointSpec& spec);
-std::unique_ptr<UnitBuilder> MakeBuilder(const PointSpec& spec);
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  // The per-thread loop, on an attached thread, until ctx.ShouldStop(). On
+  // return the thread holds nothing: every object it created was counted
+  // released (Counters()) before its last reference went.
+  virtual void RunThread(std::mt19937_64& rng, ThreadContext& ctx) = 0;
+};
+
+// One instance per thread. "chain" and "tree" build units into a holder and
+// drop it when full (holder_workload.cc); "queue" keeps a sliding window
+// (queue_workload.cc).
+std::unique_ptr<Workload> MakeWorkload(const PointSpec& spec);
+std::unique_ptr<Workload> MakeHolderWorkload(const PointSpec& spec);
+std::unique_ptr<Workload> MakeQueueWorkload(const PointSpec& spec);
 
 // Draws whether the next unit is cyclic (cyc percent of units).
 bool DrawCyclic(std::mt19937_64& rng, int cyc_percent);
 
 // Allocates an `n`-byte payload with cgc_malloc and touches every page so it is
-// resident (RSS must see it); null for n == 0.
+// resident (RSS must see it); null for n == 0. It remembers its size, so
+// PayloadBlockBytes can tell what it occupies.
 void* NewPayload(size_t n);
+// The allocator block a payload occupies; 0 for null.
+int64_t PayloadBlockBytes(const void* payload);
 
 }  // namespace cyclotron
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/flags/reflection.h"
+#include "cli_flags.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -11,6 +12,7 @@ namespace cyclotron {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Flags are process-global: every test restores them.
 class CliTest : public ::testing::Test {
@@ -65,7 +67,7 @@ TEST_F(CliTest, OutOfRangeValuesAreRejected) {
   EXPECT_THAT(Parse({"run", "--threads=0"}).status().message(),
               HasSubstr("--threads=0"));
   EXPECT_THAT(Parse({"run", "--wl=ring"}).status().message(),
-              HasSubstr("chain and tree"));
+              HasSubstr("chain, tree and queue"));
   EXPECT_THAT(Parse({"run", "--policy=lazy"}).status().message(),
               HasSubstr("accepted policies"));
   EXPECT_THAT(Parse({"run", "--min_s=5", "--max_s=2"}).status().message(),
@@ -106,6 +108,28 @@ TEST_F(CliTest, CompareTakesGridDefaultsUnlessOverridden) {
   EXPECT_EQ(c.repeats, 1);
 }
 
+TEST_F(CliTest, TheTwoThreadGridRunsOnTwoThreadsUnlessTold) {
+  auto inv = Parse({"compare", "--grid=default2"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->compare.threads, 2);
+  inv = Parse({"compare", "--grid=default2", "--threads=1"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->compare.threads, 1);
+  EXPECT_EQ(Parse({"compare"})->compare.threads, 1);
+  EXPECT_EQ(Parse({"run"})->run.threads, 1);
+}
+
+TEST_F(CliTest, QueueRowsKeepTheirObjectTargetUnlessOverridden) {
+  auto inv = Parse({"compare", "--grid=default"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  PointSpec queue;
+  queue.wl = "queue";
+  EXPECT_EQ(ObjectsFor(inv->compare.grid, queue), 1000000);
+  inv = Parse({"compare", "--grid=default", "--objects=5000"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(ObjectsFor(inv->compare.grid, queue), 5000);
+}
+
 TEST_F(CliTest, CompareRepeatIsBounded) {
   auto inv = Parse({"compare", "--repeat=3"});
   ASSERT_TRUE(inv.ok()) << inv.status();
@@ -120,7 +144,7 @@ TEST_F(CliTest, CompareRepeatIsBounded) {
 
 TEST_F(CliTest, CompareRejectsBadPolicyGridAndSameSides) {
   EXPECT_THAT(Parse({"compare", "--grid=huge"}).status().message(),
-              HasSubstr("accepted grids are quick, default, full"));
+              HasSubstr("accepted grids are quick, default, default2, full"));
   EXPECT_THAT(Parse({"compare", "--base=rss,bogus"}).status().message(),
               HasSubstr("--base='bogus'"));
   EXPECT_THAT(Parse({"compare", "--base=fullpages"}).status().message(),
@@ -133,12 +157,56 @@ TEST_F(CliTest, HelpExplainsEveryFlag) {
   EXPECT_EQ(inv->kind, Invocation::Kind::kHelp);
   const std::string usage = UsageText();
   for (const char* flag :
-       {"wl",     "cycle",      "extra",      "live",   "cyc",
-        "policy", "series_out", "result_out", "header", "threads",
-        "seed",   "objects",    "min_s",      "max_s",  "sample_s",
-        "base",   "new",        "grid",       "out",    "progress"}) {
+       {"wl",     "cycle",      "extra",      "live",     "cyc",
+        "policy", "series_out", "result_out", "header",   "threads",
+        "seed",   "objects",    "min_s",      "max_s",    "sample_s",
+        "base",   "new",        "grid",       "out",      "progress",
+        "repeat", "ceiling",    "resume",     "timeout_s"}) {
     EXPECT_THAT(usage, HasSubstr(std::string("--") + flag + " ")) << flag;
   }
+  // Grouped by command, with the values -1 stands for.
+  const size_t run = usage.find("\nrun:\n");
+  const size_t compare = usage.find("\ncompare:\n");
+  ASSERT_NE(run, std::string::npos);
+  ASSERT_NE(compare, std::string::npos);
+  const std::string run_part = usage.substr(run, compare - run);
+  EXPECT_THAT(run_part, HasSubstr("[default: 1000000]"));
+  EXPECT_THAT(run_part, Not(HasSubstr("--grid")));
+  EXPECT_THAT(usage.substr(compare), HasSubstr("default 10000000 (queue"));
+  EXPECT_THAT(usage, Not(HasSubstr("default: -1")));
+  EXPECT_THAT(usage, HasSubstr("cyclotron report FILE.json"));
+  EXPECT_THAT(usage, HasSubstr("cyclotron compare-files A.json B.json"));
+}
+
+TEST_F(CliTest, FileCommandsTakeTheirFiles) {
+  auto inv = Parse({"report", "out/sweep_default_t1.json"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->kind, Invocation::Kind::kReport);
+  EXPECT_EQ(inv->files, std::vector<std::string>{"out/sweep_default_t1.json"});
+  inv = Parse({"compare-files", "a.json", "b.json"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->kind, Invocation::Kind::kCompareFiles);
+  EXPECT_THAT(Parse({"report"}).status().message(),
+              HasSubstr("takes one sweep file"));
+  EXPECT_THAT(Parse({"compare-files", "a.json"}).status().message(),
+              HasSubstr("takes two sweep files"));
+  EXPECT_THAT(Parse({"report", "a.json", "--grid=quick"}).status().message(),
+              HasSubstr("--grid does not apply to 'report'"));
+}
+
+TEST_F(CliTest, CompareCeilingResumeAndTimeout) {
+  auto inv = Parse({"compare", "--grid=quick", "--ceiling", "--resume"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_TRUE(inv->compare.ceiling);
+  EXPECT_TRUE(inv->compare.resume);
+  EXPECT_DOUBLE_EQ(inv->compare.timeout_s, 2 * GetGrid("quick")->max_s + 60);
+  inv = Parse({"compare", "--timeout_s=5"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_DOUBLE_EQ(inv->compare.timeout_s, 5);
+  EXPECT_THAT(Parse({"compare", "--timeout_s=-3"}).status().message(),
+              HasSubstr("--timeout_s=-3"));
+  EXPECT_FALSE(Parse({"run", "--ceiling"}).ok());
+  EXPECT_FALSE(Parse({"run", "--noprogress"})->progress);
 }
 
 TEST_F(CliTest, ChildArgumentsRoundTrip) {
@@ -167,6 +235,7 @@ TEST_F(CliTest, ChildArgumentsRoundTrip) {
   EXPECT_DOUBLE_EQ(inv->run.sample_s, c.grid.sample_s);
   EXPECT_EQ(inv->result_out, "/tmp/r.txt");
   EXPECT_EQ(inv->run.series_out, "/tmp/s.csv");
+  EXPECT_FALSE(inv->progress);  // a child's log gets no progress lines
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "block_size.h"
 #include "format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -27,6 +28,13 @@ PointResult Sample(const std::string& policy, int64_t rss, double t) {
   r.pause_max_ms = 2.5;
   r.trash_stable = true;
   return r;
+}
+
+ComparedPoint Row(const PointResult& b, const PointResult& n) {
+  ComparedPoint p;
+  p.base = b;
+  p.next = n;
+  return p;
 }
 
 TEST(ResultFormat, RoundTripsEveryField) {
@@ -64,15 +72,28 @@ TEST(Format, HumanNumbers) {
   EXPECT_EQ(HumanCount(100), "100");
   EXPECT_EQ(HumanCount(10000), "10.0k");
   EXPECT_EQ(HumanBytes(39.0 * 1024 * 1024), "39M");
+  EXPECT_EQ(HumanBytes(6800), "7K");
   EXPECT_EQ(HumanBytes(1.9 * 1024 * 1024 * 1024), "1.9G");
   EXPECT_EQ(HumanTrash(14000), "14k");
   EXPECT_EQ(Ratio(1, 4), "0.25");
   EXPECT_EQ(Ratio(1, 0), "-");
 }
 
+TEST(BlockSize, FollowsMimallocSizeClasses) {
+  EXPECT_EQ(BlockBytes(0), 0);
+  EXPECT_EQ(BlockBytes(1), 8);
+  EXPECT_EQ(BlockBytes(56), 56);
+  EXPECT_EQ(BlockBytes(64), 64);
+  EXPECT_EQ(BlockBytes(65), 80);  // four classes per power of two above 64
+  EXPECT_EQ(BlockBytes(129), 160);
+  EXPECT_EQ(BlockBytes(10000), 10240);
+  EXPECT_EQ(BlockBytes(128 * 1024), 128 * 1024);
+  EXPECT_EQ(BlockBytes(300000), 303104);  // a page of its own, 4 KiB steps
+}
+
 TEST(Report, CompareTableShowsRatiosAndMovesUniformColumns) {
   std::vector<ComparedPoint> rows = {
-      {Sample("rss", 1000 << 20, 2.0), Sample("fullpages", 100 << 20, 2.1)}};
+      Row(Sample("rss", 1000 << 20, 2.0), Sample("fullpages", 100 << 20, 2.1))};
   const std::string t = FormatCompareTable("rss", "fullpages", 1, rows);
   EXPECT_THAT(t, HasSubstr("base=rss vs new=fullpages (threads=1)"));
   EXPECT_THAT(t, HasSubstr("r-rss"));
@@ -89,10 +110,34 @@ TEST(Report, CompareTableShowsRatiosAndMovesUniformColumns) {
 TEST(Report, FailedRunIsMarked) {
   PointResult bad = Sample("fullpages", 1, 1);
   bad.error = "child killed by signal 9";
-  std::vector<ComparedPoint> rows = {{Sample("rss", 1, 1), bad}};
+  bad.error = "child killed by signal 9\nlast log line, \"quoted\"";
+  std::vector<ComparedPoint> rows = {Row(Sample("rss", 1, 1), bad)};
   const std::string t = FormatCompareTable("rss", "fullpages", 1, rows);
   EXPECT_THAT(t, HasSubstr("FAIL"));
   EXPECT_THAT(t, HasSubstr("child killed by signal 9"));
+  // RFC 4180: the error cell is quoted, its quotes doubled, its line break
+  // kept inside the quotes.
+  const std::string csv = CompareCsv("rss", "fullpages", 1, rows);
+  EXPECT_THAT(csv, HasSubstr(",\"child killed by signal 9\nlast log line, "
+                             "\"\"quoted\"\"\","));
+}
+
+TEST(Report, RunRowShowsTheLiveSetAndEveryPauseFigure) {
+  PointResult r = Sample("fullpages", 36 << 20, 0.9);
+  r.point.wl = "queue";
+  r.live_bytes = 10 << 20;
+  r.pause_mean_ms = 0.25;
+  r.pause_p50_ms = 0.125;
+  r.pause_p95_ms = 0.5;
+  r.pause_p99_ms = 1.5;
+  r.pause_max_ms = 2.5;
+  r.pause_total_ms = 250;
+  const std::string row = FormatRunRow(r, true);
+  EXPECT_THAT(row, HasSubstr("liveset"));
+  EXPECT_THAT(row, HasSubstr("10M"));
+  EXPECT_THAT(row, HasSubstr("queue     -"));  // no cycle length
+  EXPECT_THAT(row, HasSubstr("mean=0.250 p50=0.125 p95=0.500 p99=1.500 "
+                             "max=2.500 total=250.0"));
 }
 
 TEST(PauseLog, MaxAndP99FromStopEvents) {
@@ -112,6 +157,11 @@ TEST(PauseLog, MaxAndP99FromStopEvents) {
   EXPECT_GE(s.p99_ms, 99);          // the bucket's upper bound: 3.1% wide
   EXPECT_LE(s.p99_ms, 99 * (1 + 1.0 / 32));
   EXPECT_DOUBLE_EQ(s.total_ms, 5050);
+  EXPECT_DOUBLE_EQ(s.mean_ms, 50.5);
+  EXPECT_GE(s.p50_ms, 50);
+  EXPECT_LE(s.p50_ms, 50 * (1 + 1.0 / 32));
+  EXPECT_GE(s.p95_ms, 95);
+  EXPECT_LE(s.p95_ms, 95 * (1 + 1.0 / 32));
 }
 
 TEST(LogLinearHistogram, BucketsCoverEveryValueWithinOneThirtySecond) {
@@ -181,10 +231,10 @@ TEST(MedianOfRuns, OneUnstableRunMakesItUnstableAndAFailureWins) {
 TEST(MedianOfRuns, TableSaysHowManyRuns) {
   PointResult b = Sample("count", 100, 1), n = Sample("fullpages", 100, 1);
   b.runs = n.runs = 3;
-  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {{b, n}}),
+  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {Row(b, n)}),
               HasSubstr("(threads=2, median of 3 runs)"));
   b.runs = n.runs = 1;
-  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {{b, n}}),
+  EXPECT_THAT(FormatCompareTable("count", "fullpages", 2, {Row(b, n)}),
               HasSubstr("(threads=2)\n"));
 }
 

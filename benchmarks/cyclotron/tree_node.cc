@@ -1,0 +1,84 @@
+#include "tree_node.h"
+
+#include "trash_counter.h"
+
+namespace cyclotron::tree {
+namespace {
+
+int RecordTraverse(cgc_object*, cgc_visit_fn, void*) { return 0; }
+void RecordDestroy(cgc_object* self) {
+  auto* r = reinterpret_cast<Record*>(self);
+  if (r->payload != nullptr) cgc_free(r->payload);
+  r->payload = nullptr;
+  Counters().OnFreed(1);
+}
+
+int NodeSlots(const BNode* n) { return n->leaf ? n->nkeys : n->nkeys + 1; }
+
+int NodeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
+  auto* n = reinterpret_cast<BNode*>(self);
+  for (int i = 0; i < NodeSlots(n); ++i) {
+    if (n->slots[i] == nullptr) continue;
+    if (int r = visit(n->slots[i], arg); r != 0) return r;
+  }
+  return 0;
+}
+
+void NodeClear(cgc_object* self) {
+  auto* n = reinterpret_cast<BNode*>(self);
+  cgc_object* held[kMaxKeys + 2];
+  const int count = NodeSlots(n);
+  for (int i = 0; i < count; ++i) {
+    held[i] = n->slots[i];
+    n->slots[i] = nullptr;
+  }
+  n->nkeys = 0;
+  for (int i = 0; i < count; ++i) {
+    if (held[i] != nullptr) cgc_decref(held[i]);
+  }
+}
+
+void NodeDestroy(cgc_object* self) {
+  NodeClear(self);
+  Counters().OnFreed(1);
+}
+
+int TreeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
+  auto* t = reinterpret_cast<Tree*>(self);
+  int r = 0;
+  if (t->root != nullptr && (r = visit(t->root, arg)) != 0) return r;
+  if (t->self != nullptr && (r = visit(t->self, arg)) != 0) return r;
+  return 0;
+}
+
+void TreeClear(cgc_object* self) {
+  auto* t = reinterpret_cast<Tree*>(self);
+  cgc_object* root = t->root;
+  cgc_object* me = t->self;
+  t->root = nullptr;
+  t->self = nullptr;
+  if (root != nullptr) cgc_decref(root);
+  if (me != nullptr) cgc_decref(me);
+}
+
+void TreeDestroy(cgc_object* self) {
+  TreeClear(self);
+  Counters().OnFreed(1);
+}
+
+}  // namespace
+
+const cgc_type kRecordType = {"cyclotron.record", RecordTraverse, nullptr,
+                              nullptr, RecordDestroy};
+const cgc_type kNodeType = {"cyclotron.btree_node", NodeTraverse, NodeClear,
+                            nullptr, NodeDestroy};
+const cgc_type kTreeType = {"cyclotron.btree", TreeTraverse, TreeClear, nullptr,
+                            TreeDestroy};
+
+int UpperBound(const BNode* n, int64_t key) {
+  int i = 0;
+  while (i < n->nkeys && n->keys[i] <= key) ++i;
+  return i;
+}
+
+}  // namespace cyclotron::tree
