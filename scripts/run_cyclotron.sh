@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The library's default trigger: the policy every table compares.
-new_default=fullpages
+new_default=pressure
 threads=""
 grid=""
 extra_args=()

@@ -49,7 +49,7 @@ ABSL_FLAG(bool, progress, true, "progress line on stderr");
 ABSL_FLAG(std::string, base, "rss",
           "base policy, or a comma list (each compared with --new; every "
           "policy runs once per point and repeat)");
-ABSL_FLAG(std::string, new, "fullpages", "the new policy");
+ABSL_FLAG(std::string, new, "pressure", "the new policy");
 ABSL_FLAG(std::string, grid, "default",
           "quick (seconds), default (the README's, 13 points), default2 (5 "
           "points, 2 threads), full (84 points, hours)");

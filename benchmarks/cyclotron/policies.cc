@@ -4,12 +4,22 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "cyclegc/cyclegc.h"
 
 namespace cyclotron {
 
 const std::vector<std::string>& PolicyNames() {
-  static const auto* names =
-      new std::vector<std::string>{"rss", "count", "fullpages", "paced"};
+  // The library's table, through its public lookup: a new policy needs no
+  // change here.
+  static const auto* names = [] {
+    auto* v = new std::vector<std::string>;
+    for (int k = 0;; ++k) {
+      const char* name = cgc_trigger_name(static_cast<cgc_trigger_kind>(k));
+      if (name == nullptr) break;
+      v->push_back(name);
+    }
+    return v;
+  }();
   return *names;
 }
 

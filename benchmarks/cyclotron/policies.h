@@ -1,6 +1,5 @@
-// The trigger policies the harness accepts: one list, read by the flags, the
-// runner and the help text. When the library exports its table of policies,
-// PolicyNames() reads it instead.
+// The trigger policies the harness accepts: the library's table
+// (cgc_trigger_name), read by the flags, the runner and the help text.
 #ifndef CYCLOTRON_POLICIES_H_
 #define CYCLOTRON_POLICIES_H_
 

@@ -88,7 +88,7 @@ void BM_YoungCheck(benchmark::State& state) {
 BENCHMARK(BM_YoungCheck_GateClosed)->Threads(1)->Threads(2)->Threads(64);
 BENCHMARK(BM_YoungCheck)
     ->ArgName("policy")
-    ->DenseRange(CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PACED)
+    ->DenseRange(CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PRESSURE)
     ->Threads(1)
     ->Threads(2)
     ->Threads(64);

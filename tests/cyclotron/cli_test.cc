@@ -147,7 +147,7 @@ TEST_F(CliTest, CompareRejectsBadPolicyGridAndSameSides) {
               HasSubstr("accepted grids are quick, default, default2, full"));
   EXPECT_THAT(Parse({"compare", "--base=rss,bogus"}).status().message(),
               HasSubstr("--base='bogus'"));
-  EXPECT_THAT(Parse({"compare", "--base=fullpages"}).status().message(),
+  EXPECT_THAT(Parse({"compare", "--base=pressure"}).status().message(),
               HasSubstr("also a --base"));
 }
 
