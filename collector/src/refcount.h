@@ -66,8 +66,9 @@ class MergeBatch {
 
 // Drains `ts`'s merge queue, on its own (running, attached) thread or by the
 // thread that has the world stopped: merges each object and destroys those
-// that reach zero (the stopper's once the world runs again).
-void DrainMergeQueue(ThreadState* ts);
+// that reach zero (the stopper's once the world runs again). True if some
+// did.
+bool DrainMergeQueue(ThreadState* ts);
 
 // Per-thread counts: add this thread's counts into the objects' shared counts
 // and zero them (thread exit; the world is running, atomic adds).
@@ -83,8 +84,9 @@ bool AddPerThreadCount(cgc_object* o, int64_t delta);
 // Sum of every attached thread's count of `o` (exact while stopped).
 int64_t SumPerThreadCounts(const cgc_object* o);
 // While stopped: fold every thread's counts into the shared counts; objects
-// whose total is zero return to plain counting and are released on restart.
-void MergePerThreadCountsWhileStopped();
+// whose total is zero return to plain counting and are released on restart
+// (true if there were any).
+bool MergePerThreadCountsWhileStopped();
 // cgc_shutdown: forget every index.
 void ResetPerThreadIndices();
 // fork(): the lock the prepare handler holds, and the child's reset.

@@ -71,8 +71,9 @@ void NotifyObjectDeath(cgc_object* o);
 uint64_t StopTheWorld();
 void StartTheWorld();
 // While stopped: drain merge queues and fold per-thread counts so that
-// TotalRefcount() is exact for every object.
-void MergeRefcountsWhileStopped();
+// TotalRefcount() is exact for every object. True if some object was found
+// dead (it is released once the world runs again).
+bool MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
 
 // Weak references (requested by the collector for cgc_weakref_get):

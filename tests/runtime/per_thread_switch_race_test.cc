@@ -1,0 +1,176 @@
+// cgc_set_per_thread_refcount against a pending merge and against non-owners
+// reading the object mid-switch (issue 16, item 1). The interleavings are made
+// deterministic: a MergeBatch holds a queued decref for as long as the test
+// wants, and test points (test_points.h) run the other thread's step exactly
+// between two steps of the racy sequence.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "object.h"
+#include "refcount.h"
+#include "runtime_fixture.h"
+#include "seams.h"
+#include "test_points.h"
+
+namespace cyclegc::testing {
+namespace {
+
+class PerThreadSwitchRaceTest : public RuntimeTest {
+ protected:
+  void TearDown() override {
+    internal::SetTestPointHookForTesting(nullptr);
+    RuntimeTest::TearDown();
+  }
+  // Per-thread objects that occupy the low indices, so that a count or an
+  // index misread as the other lands in one of their slots.
+  void TakeLowIndices(int n) {
+    for (int i = 0; i < n; ++i) {
+      fillers_.push_back(NewNode());
+      ASSERT_EQ(cgc_set_per_thread_refcount(Obj(fillers_.back())), 0);
+    }
+  }
+  void ExpectFillersUntouched() {
+    for (Node* f : fillers_) EXPECT_EQ(cgc_refcount(Obj(f)), 1u);
+  }
+  std::vector<Node*> fillers_;
+};
+
+void MergeStopped() {
+  internal::StopTheWorld();
+  internal::MergeRefcountsWhileStopped();
+  internal::StartTheWorld();
+}
+
+// (b) of the issue: the decref waits in another thread's merge batch, the
+// in-queue flag is not set yet. The switch must see the queued state.
+TEST_F(PerThreadSwitchRaceTest, RefusedWhileADecrefWaitsInAMergeBatch) {
+  TakeLowIndices(5);
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  cgc_incref(Obj(n));  // main (the owner) holds 2 locally
+  std::atomic<int> step{0};
+  std::thread t([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    {
+      internal::MergeBatch batch;
+      cgc_decref(Obj(n));  // shared count 0: queued, held by the batch
+      step.store(1);
+      while (step.load() != 2) {
+      }
+    }  // the batch hands it to main's merge queue
+    cgc_thread_detach();
+  });
+  while (step.load() != 1) {
+  }
+  EXPECT_EQ(cgc_set_per_thread_refcount(Obj(n)), CGC_ESTATE);
+  EXPECT_NE(std::string(cgc_last_error()).find("merge"), std::string::npos)
+      << cgc_last_error();
+  step.store(2);
+  t.join();
+  cgc_safepoint();  // main drains its queue: the decref lands
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  // Settled: now the switch goes through and the count stays exact.
+  ASSERT_EQ(cgc_set_per_thread_refcount(Obj(n)), 0) << cgc_last_error();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  ExpectFillersUntouched();
+  cgc_decref(Obj(n));
+  MergeStopped();
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+// (a) of the issue: a non-owner moved the count to "queued" and has not yet
+// handed the object over when the owner switches.
+std::atomic<cgc_object*> g_watch{nullptr};
+std::atomic<int> g_step{0};
+
+void HoldQueuedDecref(internal::TestPoint point, cgc_object* o) {
+  if (point != internal::TestPoint::kDecrefQueuedBeforeHandOver ||
+      o != g_watch.load())
+    return;
+  g_step.store(1);
+  while (g_step.load() != 2) {
+  }
+}
+
+TEST_F(PerThreadSwitchRaceTest, RefusedWhileADecrefIsBeingHandedOver) {
+  TakeLowIndices(5);
+  std::atomic<int> destroyed{0};
+  Node* n = NewNode(&destroyed);
+  cgc_incref(Obj(n));
+  g_watch.store(Obj(n));
+  g_step.store(0);
+  internal::SetTestPointHookForTesting(&HoldQueuedDecref);
+  std::thread t([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    cgc_decref(Obj(n));  // stops at the test point until main switched
+    cgc_thread_detach();
+  });
+  while (g_step.load() != 1) {
+  }
+  const int rc = cgc_set_per_thread_refcount(Obj(n));
+  g_step.store(2);
+  t.join();
+  internal::SetTestPointHookForTesting(nullptr);
+  EXPECT_EQ(rc, CGC_ESTATE);
+  cgc_safepoint();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  ExpectFillersUntouched();
+  cgc_decref(Obj(n));
+  MergeStopped();
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+// With the in-queue flag set (the hand-over is done), the owner settles its
+// own queue and switches, as its next safepoint would have.
+TEST_F(PerThreadSwitchRaceTest, OwnerSettlesItsQueueThenSwitches) {
+  TakeLowIndices(5);
+  Node* n = NewNode();
+  cgc_incref(Obj(n));
+  RunAttached([&] { cgc_decref(Obj(n)); });  // queued to main, flag set
+  ASSERT_NE(n->header.ob_flags_ & internal::kRefInMergeQueue, 0);
+  ASSERT_EQ(cgc_set_per_thread_refcount(Obj(n)), 0) << cgc_last_error();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  MergeStopped();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+  ExpectFillersUntouched();
+  cgc_decref(Obj(n));
+}
+
+// The flag must not be visible before the index: a non-owner that sees it
+// mid-switch would count in the slot its stale ob_ref_local_ names.
+std::atomic<Node*> g_switching{nullptr};
+
+void IncrefFromAnotherThread(internal::TestPoint point, cgc_object* o) {
+  Node* n = g_switching.load();
+  if (point != internal::TestPoint::kPerThreadSwitchMidPublish ||
+      n == nullptr || o != Obj(n))
+    return;
+  std::thread([n] {
+    cgc_thread_attach();
+    cgc_incref(Obj(n));  // kept: the detach folds it if it went per-thread
+    cgc_thread_detach();
+  }).join();
+}
+
+TEST_F(PerThreadSwitchRaceTest, NonOwnerIncrefMidSwitchCountsForTheObject) {
+  TakeLowIndices(4);
+  Node* n = NewNode();
+  cgc_incref(Obj(n));
+  cgc_incref(Obj(n));  // local count 3: the index of the fourth filler
+  g_switching.store(n);
+  internal::SetTestPointHookForTesting(&IncrefFromAnotherThread);
+  ASSERT_EQ(cgc_set_per_thread_refcount(Obj(n)), 0) << cgc_last_error();
+  internal::SetTestPointHookForTesting(nullptr);
+  g_switching.store(nullptr);
+  EXPECT_EQ(cgc_refcount(Obj(n)), 4u);
+  ExpectFillersUntouched();
+  MergeStopped();
+  EXPECT_EQ(cgc_refcount(Obj(n)), 4u);
+  ExpectFillersUntouched();
+  for (int i = 0; i < 4; ++i) cgc_decref(Obj(n));
+}
+
+}  // namespace
+}  // namespace cyclegc::testing
