@@ -38,6 +38,19 @@ void EnsureTables() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_index_mu) {
   }
 }
 
+uint32_t TakeIndexLocked(cgc_object* o)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_index_mu) {
+  EnsureTables();
+  if (!g_free->empty()) {
+    const uint32_t index = g_free->back();
+    g_free->pop_back();
+    (*g_objects)[index] = o;
+    return index;
+  }
+  g_objects->push_back(o);
+  return static_cast<uint32_t>(g_objects->size() - 1);
+}
+
 uint32_t IndexOf(const cgc_object* o) {
   return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(o->ob_ref_local_))
       .load(std::memory_order_relaxed);
@@ -151,29 +164,6 @@ void ReleasePerThreadIndex(cgc_object* o) {
   ClearRefFlags(o, kRefPerThread);
 }
 
-namespace {
-
-uint32_t TakePerThreadIndex(cgc_object* o) {
-  absl::MutexLock lock(&g_index_mu);
-  EnsureTables();
-  if (!g_free->empty()) {
-    const uint32_t index = g_free->back();
-    g_free->pop_back();
-    (*g_objects)[index] = o;
-    return index;
-  }
-  g_objects->push_back(o);
-  return static_cast<uint32_t>(g_objects->size() - 1);
-}
-
-void GiveBackPerThreadIndex(uint32_t index) {
-  absl::MutexLock lock(&g_index_mu);
-  (*g_objects)[index] = nullptr;
-  g_free->push_back(index);  // never published: no thread counted in it
-}
-
-}  // namespace
-
 void ResetPerThreadIndices() {
   absl::MutexLock lock(&g_index_mu);
   delete g_objects;
@@ -218,7 +208,11 @@ extern "C" CGC_API int cgc_set_per_thread_refcount(cgc_object* o) {
     ci::DrainMergeQueue(ts);
     owner = tid.load(std::memory_order_relaxed);
   }
-  const uint32_t index = ci::TakePerThreadIndex(o);
+  // One switch at a time: a second caller for a merged (ownerless) object
+  // then sees the flag instead of registering it under a second index.
+  absl::MutexLock lock(&ci::g_index_mu);
+  if (ci::IsPerThreadCounted(o)) return CGC_OK;
+  const uint32_t index = ci::TakeIndexLocked(o);
   // Move the owner's local count into the shared count, unless a non-owner's
   // decref is on its way to the owner ("queued": in a merge batch or between
   // its CAS and the hand-over); that merge would read ob_ref_local_ as a count.
@@ -228,7 +222,8 @@ extern "C" CGC_API int cgc_set_per_thread_refcount(cgc_object* o) {
   intptr_t old = shared.load(std::memory_order_relaxed);
   do {
     if ((old & ci::kSharedStateMask) == ci::kSharedQueued) {
-      ci::GiveBackPerThreadIndex(index);
+      (*ci::g_objects)[index] = nullptr;  // never published: reusable now
+      ci::g_free->push_back(index);
       return ci::SetLastError(
           CGC_ESTATE,
           std::string("cgc_set_per_thread_refcount: object of type '") +

@@ -141,17 +141,16 @@ TEST_F(PerThreadSwitchRaceTest, OwnerSettlesItsQueueThenSwitches) {
 // The flag must not be visible before the index: a non-owner that sees it
 // mid-switch would count in the slot its stale ob_ref_local_ names.
 std::atomic<Node*> g_switching{nullptr};
+std::atomic<int> g_incref_step{0};
 
 void IncrefFromAnotherThread(internal::TestPoint point, cgc_object* o) {
   Node* n = g_switching.load();
   if (point != internal::TestPoint::kPerThreadSwitchMidPublish ||
       n == nullptr || o != Obj(n))
     return;
-  std::thread([n] {
-    cgc_thread_attach();
-    cgc_incref(Obj(n));  // kept: the detach folds it if it went per-thread
-    cgc_thread_detach();
-  }).join();
+  g_incref_step.store(1);  // the other thread increfs now
+  while (g_incref_step.load() != 2) {
+  }
 }
 
 TEST_F(PerThreadSwitchRaceTest, NonOwnerIncrefMidSwitchCountsForTheObject) {
@@ -160,16 +159,60 @@ TEST_F(PerThreadSwitchRaceTest, NonOwnerIncrefMidSwitchCountsForTheObject) {
   cgc_incref(Obj(n));
   cgc_incref(Obj(n));  // local count 3: the index of the fourth filler
   g_switching.store(n);
+  g_incref_step.store(0);
+  std::atomic<bool> detach{false};
+  std::thread t([&] {
+    cgc_thread_attach();
+    while (g_incref_step.load() != 1) {
+    }
+    cgc_incref(Obj(n));  // kept: the detach folds it if it went per-thread
+    g_incref_step.store(2);
+    while (!detach.load()) {
+    }
+    cgc_thread_detach();
+  });
   internal::SetTestPointHookForTesting(&IncrefFromAnotherThread);
   ASSERT_EQ(cgc_set_per_thread_refcount(Obj(n)), 0) << cgc_last_error();
   internal::SetTestPointHookForTesting(nullptr);
   g_switching.store(nullptr);
+  detach.store(true);
+  t.join();
   EXPECT_EQ(cgc_refcount(Obj(n)), 4u);
   ExpectFillersUntouched();
   MergeStopped();
   EXPECT_EQ(cgc_refcount(Obj(n)), 4u);
   ExpectFillersUntouched();
   for (int i = 0; i < 4; ++i) cgc_decref(Obj(n));
+}
+
+// Two threads switching the same ownerless (merged) object: one index only.
+// A second registration would leave a dangling table entry after the death,
+// read by the next stopped merge (ASan reports it; a stress test).
+TEST_F(PerThreadSwitchRaceTest, ConcurrentSwitchesOfAMergedObjectAgree) {
+  for (int round = 0; round < 200; ++round) {
+    std::atomic<int> destroyed{0};
+    Node* n = NewNode(&destroyed);
+    RunAttached([&] { cgc_incref(Obj(n)); });
+    cgc_decref(Obj(n));  // main's local count hits zero: merged, no owner
+    ASSERT_EQ(n->header.ob_tid_, 0u);
+    std::atomic<bool> go{false};
+    auto switcher = [&] {
+      cgc_thread_attach();
+      while (!go.load()) {
+      }
+      EXPECT_EQ(cgc_set_per_thread_refcount(Obj(n)), 0);
+      cgc_thread_detach();
+    };
+    std::thread a(switcher), b(switcher);
+    go.store(true);
+    a.join();
+    b.join();
+    EXPECT_EQ(cgc_refcount(Obj(n)), 1u);
+    cgc_decref(Obj(n));
+    MergeStopped();  // n dies here
+    MergeStopped();
+    ASSERT_EQ(destroyed.load(), 1);
+  }
 }
 
 }  // namespace
