@@ -137,10 +137,8 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
         AbandonUnreachable(st);
       }
     }
-    SetReleasingUnreachable(true);
     const bool per_thread_members = ClearUnreachable(st);
     ReapDeferredDeaths(p, per_thread_members);
-    SetReleasingUnreachable(false);
     RunWeakrefCallbacks(&st.callbacks);
   } else {
     SetLastError(CGC_ENOMEM,

@@ -1,26 +1,14 @@
 // NotifyObjectDeath (seams.h): the runtime's dealloc calls it when an object
 // whose gc bits say it has weakrefs or is in an unreachable set dies, on the
 // dying thread, before clear/destroy.
-#include <atomic>
-
 #include "census.h"
 #include "object.h"
-#include "phases.h"
 #include "seams.h"
 #include "stats.h"
 #include "thread_state.h"
 #include "weakref.h"
 
 namespace cyclegc::internal {
-namespace {
-
-std::atomic<bool> g_releasing_unreachable{false};
-
-}  // namespace
-
-void SetReleasingUnreachable(bool releasing) {
-  g_releasing_unreachable.store(releasing, std::memory_order_release);
-}
 
 void NotifyObjectDeath(cgc_object* o) {
   const uint8_t bits = GcBits(o);
@@ -31,9 +19,7 @@ void NotifyObjectDeath(cgc_object* o) {
     // is not stopped (the stopper never lets a count reach zero while stopped).
     RunWeakrefCallbacks(&queue);
   }
-  // A stale mark (it survived its clear) outside the release: not collected.
-  if ((bits & kGcUnreachable) != 0 &&
-      g_releasing_unreachable.load(std::memory_order_acquire)) {
+  if ((bits & kGcUnreachable) != 0) {
     // Its young count ended at the heap walk (TriggerOnHeapWalked): cancel the
     // dealloc's -1, or the collection's own deaths would cancel what other
     // threads allocate meanwhile and hide that from the next trigger.

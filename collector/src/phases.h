@@ -102,11 +102,6 @@ void ReleaseResurrected(CollectionState& state);
 // per-thread counted (their deaths wait for a stopped merge).
 bool ClearUnreachable(CollectionState& state);
 
-// While set, the deaths of objects marked unreachable are the collection's
-// (counted as collected); one that survives its clear keeps a stale mark until
-// the next heap walk, and its later death is refcounting's.
-void SetReleasingUnreachable(bool releasing);
-
 // World running. Undoes a collection that ran out of memory after
 // GatherUnreachable: every object leaves the unreachable set, nothing freed.
 void AbandonUnreachable(CollectionState& state);
