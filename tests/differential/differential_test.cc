@@ -207,10 +207,11 @@ void RunRound(const Round& r, long* ops_done) {
     }
   }
   // Weakrefs with callbacks to live trash: each callback makes a weakref to
-  // the next trash object during the collection.
+  // the next trash object during the collection. Not while exiting owners may
+  // still free objects (their detach drains their queues).
   std::vector<cgc_weakref*> trash_weakrefs;
   int previous = -1;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n && !r.exit_even_threads; ++i) {
     if (reachable[i] || g_destroyed[i].load() != 0 ||
         cgc_refcount(objs[i]) == 0)
       continue;

@@ -60,8 +60,13 @@ struct Observed {
   std::vector<Plan> plans;
   std::vector<cgc_weakref*> final_weak;  // per object id (finalizer-made)
   std::vector<int> final_cb;             // per object id
-  std::vector<std::pair<cgc_weakref*, int>> made;  // by callbacks: (w, id)
-  bool probing = true;  // clears probe their object's weakref
+  struct Made {
+    cgc_weakref* w;
+    int id;
+    uint64_t collection;  // made during this collection (1-based)
+  };
+  std::vector<Made> made;  // by callbacks
+  bool probing = true;     // clears probe their object's weakref
 };
 Observed* g_obs = nullptr;
 
@@ -142,7 +147,7 @@ void WeakCallback(cgc_weakref*, void* arg) {
     return;
   cgc_weakref* w = cgc_weakref_new(plan.partner_ptr, nullptr, nullptr);
   if (w == nullptr) return Fail("cgc_weakref_new in a callback failed");
-  g_obs->made.emplace_back(w, plan.partner);
+  g_obs->made.push_back({w, plan.partner, g_obs->collections + 1});
   AsNode(plan.partner_ptr)->probe = w;
   if (!plan.take) return;
   if (cgc_object* got = cgc_weakref_get(w)) {
@@ -197,6 +202,10 @@ class Model {
   std::vector<int> dead_this_op;
   std::vector<int> resurrected_this_op;
   std::vector<int> pending;  // per-thread counted, at zero, not yet seen
+  uint64_t collections = 0;
+  // Per object: the last collection that found it unreachable (and so
+  // cleared every weakref to it made before).
+  std::vector<uint64_t> trash_in;
 
   void Decref(int id) {
     if (--objs[id].rc != 0) return;
@@ -237,6 +246,8 @@ class Model {
 
   // One full collection; returns the number of objects it frees.
   size_t Collect() {
+    ++collections;
+    trash_in.resize(objs.size(), 0);
     collecting_ = true;
     // Per-thread deaths found at the first stop are settled before marking.
     while (!pending.empty()) {
@@ -264,7 +275,9 @@ class Model {
     }
     std::vector<int> firing;  // weakrefs whose callbacks run now
     for (size_t i = 0; i < objs.size(); ++i) {
-      if (unreachable[i]) ClearWeakrefsTo(static_cast<int>(i), &firing);
+      if (!unreachable[i]) continue;
+      ClearWeakrefsTo(static_cast<int>(i), &firing);
+      trash_in[i] = collections;
     }
     std::vector<int> resurrected;
     // Callbacks first (world running): those with a plan make a weakref to
@@ -792,22 +805,31 @@ class Interpreter {
     });
   }
 
-  // Weakrefs made by finalizers and callbacks answer as their target lives.
+  // Weakrefs made by finalizers and callbacks answer while their target
+  // lives and no later collection found it unreachable (resurrected objects
+  // lose their weakrefs too).
   void ProbeMadeWeakrefs() {
-    auto probe = [&](cgc_weakref* w, int id, const char* who) {
+    auto probe = [&](cgc_weakref* w, int id, bool live, const char* who) {
       cgc_object* got = cgc_weakref_get(w);
-      if ((got != nullptr) != model_.objs[id].alive) {
+      if ((got != nullptr) != live) {
         Error(absl::StrCat("weakref made by a ", who, " to ",
                            model_.objs[id].alive ? "live" : "dead", " object ",
                            id, " returned ", got ? "it" : "NULL"));
       }
       if (got != nullptr) cgc_decref(got);
     };
+    model_.trash_in.resize(model_.objs.size(), 0);
     OnCurrentThread([&] {
-      for (const auto& [w, id] : obs_.made) probe(w, id, "callback");
+      for (const Observed::Made& m : obs_.made) {
+        probe(m.w, m.id,
+              model_.objs[m.id].alive && model_.trash_in[m.id] <= m.collection,
+              "callback");
+      }
       for (size_t id = 0; id < obs_.final_weak.size(); ++id) {
-        if (obs_.final_weak[id] != nullptr)
-          probe(obs_.final_weak[id], static_cast<int>(id), "finalizer");
+        if (obs_.final_weak[id] == nullptr) continue;
+        probe(obs_.final_weak[id], static_cast<int>(id),
+              model_.objs[id].alive && model_.objs[id].final_weak == 1,
+              "finalizer");
       }
     });
   }
