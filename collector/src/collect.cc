@@ -58,9 +58,10 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
     uint64_t t0 = NowNs();
     uint64_t tts = StopTheWorld();
     if (tts > p.max_tts_ns) p.max_tts_ns = tts;
+    // Per-thread-counted objects found dead here are settled the same way.
     const bool pending = MergesPending();
-    MergeRefcountsWhileStopped();
-    if (!pending || i == kMaxReapStops) return t0;
+    const bool died = MergeRefcountsWhileStopped();
+    if (!(pending || died) || i == kMaxReapStops) return t0;
     p.other_ns += StartTheWorld() - t0;  // then destroys what the merge found
   }
 }
@@ -68,8 +69,12 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
 // After the clear pass: the collector's releases of objects owned by other
 // threads went to their merge queues; settle them so the collection's result
 // (and the census) is exact when cgc_collect returns.
-void ReapDeferredDeaths(Pauses& p) {
-  for (int i = 0; i < kMaxReapStops && MergesPending(); ++i) {
+// Per-thread-counted members reach zero unseen (only a stopped merge sees
+// it): `per_thread_members` asks for at least one stop.
+void ReapDeferredDeaths(Pauses& p, bool per_thread_members) {
+  for (int i = 0; i < kMaxReapStops && (MergesPending() || per_thread_members);
+       ++i) {
+    per_thread_members = false;
     uint64_t t0 = Stop(p);
     p.other_ns += StartTheWorld() - t0;
   }
@@ -114,10 +119,15 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
   Pauses p;
   CollectionState st;
   if (IdentifyTrash(st, p)) {
-    RunWeakrefCallbacks(&st.callbacks);
-    if (RunFinalizers(st) > 0) {
+    // Callbacks and finalizers run with the world running: they may have
+    // resurrected trash or made new weakrefs to it; recheck both, stopped.
+    const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
+    if (RunFinalizers(st) + callbacks > 0) {
       uint64_t t0 = Stop(p);
       bool ok = DropResurrected(st);
+      // Their callbacks run once the targets are gone (below), so that no
+      // more user code runs between this check and the clears.
+      if (ok) ClearWeakrefsToUnreachable(st);
       p.resurrect_ns = StartTheWorld() - t0;
       ev.resurrected = st.resurrected.size();
       ReleaseResurrected(st);
@@ -127,8 +137,9 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
         AbandonUnreachable(st);
       }
     }
-    ClearUnreachable(st);
-    ReapDeferredDeaths(p);
+    const bool per_thread_members = ClearUnreachable(st);
+    ReapDeferredDeaths(p, per_thread_members);
+    RunWeakrefCallbacks(&st.callbacks);
   } else {
     SetLastError(CGC_ENOMEM,
                  "cgc_collect: out of memory for the collector's arrays");

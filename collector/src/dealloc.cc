@@ -10,14 +10,15 @@
 #include "object.h"
 #include "refcount.h"
 #include "seams.h"
+#include "test_points.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
 namespace {
 
 // Runs the finalizer with the object temporarily alive (one owner count on
-// this thread). Returns true if it was resurrected.
-bool RunFinalizer(cgc_object* o, const cgc_type* type) {
+// this thread).
+void RunFinalizer(cgc_object* o, const cgc_type* type) {
   SetGcBits(o, kGcFinalized);
   std::atomic_ref<uintptr_t>(o->ob_tid_)
       .store(CurrentThreadId(), std::memory_order_relaxed);
@@ -31,11 +32,13 @@ bool RunFinalizer(cgc_object* o, const cgc_type* type) {
              std::memory_order_relaxed);
   ClearGcBits(o, kGcDying);
   type->finalize(o);
-  // Our count: if it was the last one the object comes back here (finalized).
-  const bool resurrected = TotalRefcount(o) > 1;
-  if (resurrected && type->traverse != nullptr) cgc_track(o);
+  // Tracked again before our count goes, whether or not it was resurrected:
+  // a weakref holder may still take a reference up to that decref, and an
+  // untracked survivor would leak every cycle through it. If the count was
+  // the last, the object comes back here (finalized) and is untracked again.
+  if (type->traverse != nullptr) cgc_track(o);
+  ReachTestPoint(TestPoint::kFinalizerBeforeDrop, o);
   cgc_decref(o);
-  return resurrected;
 }
 
 void DeallocNow(cgc_object* o) {

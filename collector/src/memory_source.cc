@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -108,7 +109,9 @@ void SystemMemorySource::AddExternal(int64_t bytes) {
   int64_t old = external_.load(std::memory_order_relaxed);
   int64_t next = 0;
   do {
-    next = old + bytes;
+    // Saturating: a huge report must not wrap (signed overflow).
+    if (__builtin_add_overflow(old, bytes, &next))
+      next = bytes > 0 ? std::numeric_limits<int64_t>::max() : 0;
     if (next < 0) next = 0;
   } while (
       !external_.compare_exchange_weak(old, next, std::memory_order_relaxed));

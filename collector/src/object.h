@@ -68,6 +68,13 @@ inline uint8_t RefFlags(const cgc_object* o) {
 inline bool HasRefFlags(const cgc_object* o, uint8_t mask) {
   return (RefFlags(o) & mask) != 0;
 }
+// The per-thread flag, acquire: whoever sees it also sees the index that
+// cgc_set_per_thread_refcount stored in ob_ref_local_ before publishing it.
+inline bool IsPerThreadCounted(const cgc_object* o) {
+  return (std::atomic_ref<uint8_t>(const_cast<uint8_t&>(o->ob_flags_))
+              .load(std::memory_order_acquire) &
+          kRefPerThread) != 0;
+}
 inline void SetRefFlags(cgc_object* o, uint8_t mask) {
   SetFlagBits(o->ob_flags_, mask);
 }

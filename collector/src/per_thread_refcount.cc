@@ -17,6 +17,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "stop_the_world_internal.h"
+#include "test_points.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
@@ -35,6 +36,19 @@ void EnsureTables() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_index_mu) {
     g_free = new std::vector<uint32_t>();
     g_pending_free = new std::vector<uint32_t>();
   }
+}
+
+uint32_t TakeIndexLocked(cgc_object* o)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_index_mu) {
+  EnsureTables();
+  if (!g_free->empty()) {
+    const uint32_t index = g_free->back();
+    g_free->pop_back();
+    (*g_objects)[index] = o;
+    return index;
+  }
+  g_objects->push_back(o);
+  return static_cast<uint32_t>(g_objects->size() - 1);
 }
 
 uint32_t IndexOf(const cgc_object* o) {
@@ -111,13 +125,14 @@ void FoldPerThreadCounts(ThreadState* ts) {
   FoldCountsLocked(*ts);
 }
 
-void MergePerThreadCountsWhileStopped() {
+bool MergePerThreadCountsWhileStopped() {
   absl::MutexLock lock(&g_index_mu);
   EnsureTables();
   ForEachThread([](ThreadState& ts) { FoldCountsLocked(ts); });
   // Every count is folded: released indices are safe to reuse now.
   g_free->insert(g_free->end(), g_pending_free->begin(), g_pending_free->end());
   g_pending_free->clear();
+  bool died = false;
   for (uint32_t i = 0; i < g_objects->size(); ++i) {
     cgc_object* o = (*g_objects)[i];
     if (o == nullptr) continue;
@@ -132,7 +147,9 @@ void MergePerThreadCountsWhileStopped() {
     shared.store((intptr_t{1} << kSharedShift) | kSharedMerged,
                  std::memory_order_relaxed);
     KeepForReleaseAfterStart(o);
+    died = true;
   }
+  return died;
 }
 
 void ReleasePerThreadIndex(cgc_object* o) {
@@ -177,9 +194,8 @@ extern "C" CGC_API int cgc_set_per_thread_refcount(cgc_object* o) {
   }
   if (ci::HasRefFlags(o, ci::kRefPerThread)) return CGC_OK;
   std::atomic_ref<uintptr_t> tid(o->ob_tid_);
-  const uintptr_t owner = tid.load(std::memory_order_relaxed);
-  if ((owner != 0 && owner != ts->tid) ||
-      ci::HasRefFlags(o, ci::kRefInMergeQueue)) {
+  uintptr_t owner = tid.load(std::memory_order_relaxed);
+  if (owner != 0 && owner != ts->tid) {
     return ci::SetLastError(
         CGC_ESTATE,
         std::string("cgc_set_per_thread_refcount: object of type '") +
@@ -187,32 +203,45 @@ extern "C" CGC_API int cgc_set_per_thread_refcount(cgc_object* o) {
             "' is owned by another thread; call it on the thread that "
             "allocated it");
   }
-  uint32_t index;
-  {
-    absl::MutexLock lock(&ci::g_index_mu);
-    ci::EnsureTables();
-    if (!ci::g_free->empty()) {
-      index = ci::g_free->back();
-      ci::g_free->pop_back();
-      (*ci::g_objects)[index] = o;
-    } else {
-      index = static_cast<uint32_t>(ci::g_objects->size());
-      ci::g_objects->push_back(o);
-    }
+  // Queued to this thread: merge it now, as the next safepoint would.
+  if (owner != 0 && ci::HasRefFlags(o, ci::kRefInMergeQueue)) {
+    ci::DrainMergeQueue(ts);
+    owner = tid.load(std::memory_order_relaxed);
   }
-  // Move the owner's local count into the shared count, then switch modes.
+  // One switch at a time: a second caller for a merged (ownerless) object
+  // then sees the flag instead of registering it under a second index.
+  absl::MutexLock lock(&ci::g_index_mu);
+  if (ci::IsPerThreadCounted(o)) return CGC_OK;
+  const uint32_t index = ci::TakeIndexLocked(o);
+  // Move the owner's local count into the shared count, unless a non-owner's
+  // decref is on its way to the owner ("queued": in a merge batch or between
+  // its CAS and the hand-over); that merge would read ob_ref_local_ as a count.
   std::atomic_ref<intptr_t> shared(o->ob_ref_shared_);
   std::atomic_ref<uint32_t> local(o->ob_ref_local_);
   const intptr_t moved = owner != 0 ? local.load(std::memory_order_relaxed) : 0;
   intptr_t old = shared.load(std::memory_order_relaxed);
-  while (!shared.compare_exchange_weak(
+  do {
+    if ((old & ci::kSharedStateMask) == ci::kSharedQueued) {
+      (*ci::g_objects)[index] = nullptr;  // never published: reusable now
+      ci::g_free->push_back(index);
+      return ci::SetLastError(
+          CGC_ESTATE,
+          std::string("cgc_set_per_thread_refcount: object of type '") +
+              ci::TypeName(o) +
+              "' has a merge pending (another thread's decref is being "
+              "handed to its owner); retry after a cgc_safepoint()");
+    }
+  } while (!shared.compare_exchange_weak(
       old,
       (((old >> ci::kSharedShift) + moved) << ci::kSharedShift) |
           ci::kSharedMerged,
-      std::memory_order_acq_rel)) {
-  }
-  ci::SetRefFlags(o, ci::kRefPerThread);
+      std::memory_order_acq_rel));
+  // The index before the flag (release): a non-owner that sees the flag
+  // (acquire, IsPerThreadCounted) counts in this object's slot.
   local.store(index, std::memory_order_relaxed);
+  ci::ReachTestPoint(ci::TestPoint::kPerThreadSwitchMidPublish, o);
+  std::atomic_ref<uint8_t>(o->ob_flags_)
+      .fetch_or(ci::kRefPerThread, std::memory_order_release);
   tid.store(0, std::memory_order_release);
   return CGC_OK;
 }

@@ -90,18 +90,19 @@ void ClearWeakrefsToUnreachable(CollectionState& state);
 // never ran (kGcFinalized). Returns the number run.
 size_t RunFinalizers(CollectionState& state);
 
-// World stopped, refcounts merged (after finalizers ran). Objects of the
-// unreachable set referenced from outside it, and everything they reach in it,
-// move to state.resurrected (kGcUnreachable cleared). False on out-of-memory
-// (then nothing moved: the caller abandons the collection).
+// World stopped, refcounts merged (after callbacks or finalizers ran).
+// Objects of the unreachable set referenced from outside it, and everything
+// they reach in it, move to state.resurrected (kGcUnreachable cleared). False
+// on out-of-memory (then nothing moved: the caller abandons the collection).
 bool DropResurrected(CollectionState& state);
 
 // World running. Releases the collector's hold on resurrected objects.
 void ReleaseResurrected(CollectionState& state);
 
 // World running. Calls clear on every object of the unreachable set, then
-// releases the collector's holds so refcounting frees them.
-void ClearUnreachable(CollectionState& state);
+// releases the collector's holds so refcounting frees them. True if some are
+// per-thread counted (their deaths wait for a stopped merge).
+bool ClearUnreachable(CollectionState& state);
 
 // World running. Undoes a collection that ran out of memory after
 // GatherUnreachable: every object leaves the unreachable set, nothing freed.

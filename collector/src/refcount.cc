@@ -16,6 +16,7 @@
 #include "seams.h"
 #include "stop_the_world.h"
 #include "stop_the_world_internal.h"
+#include "test_points.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
@@ -169,7 +170,7 @@ intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
   return count;
 }
 
-void DrainMergeQueue(ThreadState* ts) {
+bool DrainMergeQueue(ThreadState* ts) {
   std::vector<cgc_object*> queue;
   {
     absl::MutexLock lock(&ts->queue_mu);
@@ -178,15 +179,21 @@ void DrainMergeQueue(ThreadState* ts) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
   }
+  bool died = false;
   for (cgc_object* o : queue) {
     ClearRefFlags(o, kRefInMergeQueue);
-    if (ExplicitMerge(o, -1) == 0) Release(o);
+    if (ExplicitMerge(o, -1) == 0) {
+      Release(o);
+      died = true;
+    }
   }
+  return died;
 }
 
-void MergeRefcountsWhileStopped() {
-  ForEachThread([](ThreadState& ts) { DrainMergeQueue(&ts); });
-  MergePerThreadCountsWhileStopped();
+bool MergeRefcountsWhileStopped() {
+  bool died = false;
+  ForEachThread([&](ThreadState& ts) { died = DrainMergeQueue(&ts) || died; });
+  return MergePerThreadCountsWhileStopped() || died;
 }
 
 void SetMaybeWeakref(cgc_object* o) {
@@ -200,7 +207,7 @@ void SetMaybeWeakref(cgc_object* o) {
 
 bool TryIncref(cgc_object* o) {
   if (HasGcBits(o, kGcDying)) return false;
-  if (HasRefFlags(o, kRefPerThread)) return AddPerThreadCount(o, 1);
+  if (IsPerThreadCounted(o)) return AddPerThreadCount(o, 1);
   if (Tid(o).load(std::memory_order_relaxed) == CurrentThreadId()) {
     const uint32_t local = Local(o).load(std::memory_order_relaxed);
     if (local == 0) return false;
@@ -240,15 +247,14 @@ CGC_API void cgc_decref_underflow_(cgc_object* o) {
 
 CGC_API void cgc_incref_shared_(cgc_object* o) {
   namespace ci = cyclegc::internal;
-  if (ci::HasRefFlags(o, ci::kRefPerThread) && ci::AddPerThreadCount(o, 1))
-    return;
+  if (ci::IsPerThreadCounted(o) && ci::AddPerThreadCount(o, 1)) return;
   ci::Shared(o).fetch_add(intptr_t{1} << kSharedShift,
                           std::memory_order_relaxed);
 }
 
 CGC_API void cgc_decref_shared_(cgc_object* o) {
   namespace ci = cyclegc::internal;
-  if (ci::HasRefFlags(o, ci::kRefPerThread)) {
+  if (ci::IsPerThreadCounted(o)) {
     // Zero is only detected when counts merge (a stopped world).
     if (!ci::AddPerThreadCount(o, -1)) {
       ci::Shared(o).fetch_sub(intptr_t{1} << kSharedShift,
@@ -274,6 +280,7 @@ CGC_API void cgc_decref_shared_(cgc_object* o) {
   } while (!ci::Shared(o).compare_exchange_weak(shared, desired,
                                                 std::memory_order_acq_rel));
   if (queue) {
+    ci::ReachTestPoint(ci::TestPoint::kDecrefQueuedBeforeHandOver, o);
     ci::QueueForMerge(o);
   } else if (desired == kSharedMerged) {
     ci::Release(o);

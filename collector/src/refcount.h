@@ -43,7 +43,9 @@ int64_t SumPerThreadCounts(const cgc_object* o);
 // TotalRefcount's body, inline for the heap walk that reads every object's.
 inline size_t TotalRefcountInline(const cgc_object* co) {
   auto* o = const_cast<cgc_object*>(co);
-  const uint8_t flags = RefFlags(o);
+  // Acquire: a per-thread flag seen here comes with its index.
+  const uint8_t flags =
+      std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_acquire);
   intptr_t total = std::atomic_ref<intptr_t>(o->ob_ref_shared_)
                        .load(std::memory_order_acquire) >>
                    kSharedShift;
@@ -90,8 +92,9 @@ class MergeBatch {
 
 // Drains `ts`'s merge queue, on its own (running, attached) thread or by the
 // thread that has the world stopped: merges each object and destroys those
-// that reach zero (the stopper's once the world runs again).
-void DrainMergeQueue(ThreadState* ts);
+// that reach zero (the stopper's once the world runs again). True if some
+// did.
+bool DrainMergeQueue(ThreadState* ts);
 
 // Per-thread counts: add this thread's counts into the objects' shared counts
 // and zero them (thread exit; the world is running, atomic adds).
@@ -107,8 +110,9 @@ bool AddPerThreadCount(cgc_object* o, int64_t delta);
 // SumPerThreadCounts (above): sum of every attached thread's count of `o`
 // (exact while stopped).
 // While stopped: fold every thread's counts into the shared counts; objects
-// whose total is zero return to plain counting and are released on restart.
-void MergePerThreadCountsWhileStopped();
+// whose total is zero return to plain counting and are released on restart
+// (true if there were any).
+bool MergePerThreadCountsWhileStopped();
 // cgc_shutdown: forget every index.
 void ResetPerThreadIndices();
 // fork(): the lock the prepare handler holds, and the child's reset.

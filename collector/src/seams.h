@@ -84,8 +84,9 @@ uint64_t StartTheWorld();
 // True on the thread that currently has the world stopped.
 bool CallerIsStopper();
 // While stopped: drain merge queues and fold per-thread counts so that
-// TotalRefcount() is exact for every object.
-void MergeRefcountsWhileStopped();
+// TotalRefcount() is exact for every object. True if some object was found
+// dead (it is released once the world runs again).
+bool MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
 // Bytes (cgc_alloc + cgc_malloc) a thread allocates between two calls of
 // OnAllocatedBytes; 0 turns the byte checks off. Set by the trigger.

@@ -3,6 +3,11 @@
 // threads), then a collection must destroy exactly the objects the model finds
 // unreachable from the roots, each once, and leave the reachable ones intact.
 //
+// Also: some objects' finalizers, and callbacks of weakrefs to trash, make
+// weakrefs during the collection (window_weakrefs.h); owners switch their
+// objects to per-thread counts while other threads' decrefs may be queued to
+// them.
+//
 // CYCLEGC_TEST_SCALE (default 1) scales the operation count: 1 runs at least a
 // million mutations; sanitizer runs use e.g. 0.1.
 #include <algorithm>
@@ -16,6 +21,7 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "window_weakrefs.h"
 
 namespace cyclegc::testing {
 namespace {
@@ -43,6 +49,7 @@ int Traverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   return 0;
 }
 void Clear(cgc_object* self) {
+  g_window.Probe(As(self)->id, self);
   for (cgc_object*& s : As(self)->slots) {
     cgc_object* old = s;
     s = nullptr;
@@ -54,7 +61,12 @@ void Destroy(cgc_object* self) {
   As(self)->magic = 0;
   g_destroyed[As(self)->id].fetch_add(1, std::memory_order_relaxed);
 }
+void FinalizeMakingWeakref(cgc_object* self) {
+  g_window.Keep(As(self)->id, cgc_weakref_new(self, nullptr, nullptr));
+}
 const cgc_type kObjType = {"DiffObj", Traverse, Clear, nullptr, Destroy};
+const cgc_type kFinalObjType = {"DiffFinal", Traverse, Clear,
+                                FinalizeMakingWeakref, Destroy};
 
 double Scale() {
   const char* s = std::getenv("CYCLEGC_TEST_SCALE");
@@ -94,13 +106,16 @@ void RunRound(const Round& r, long* ops_done) {
   std::atomic<bool> finish{false};
   std::atomic<long> ops{0};
   std::atomic<long> nonzero_concurrent_collections{0};
+  std::atomic<long> switched{0}, refused{0}, switch_errors{0};
+  g_window.Reset(n, g_destroyed.get(), objs.data());
   auto worker = [&](int t) {
     ASSERT_EQ(cgc_thread_attach(), CGC_OK) << cgc_last_error();
     std::mt19937 rng(r.seed * 7919 + t);
     const int lo = t * r.per_thread;
     // 1. Build: every object is published with its allocation reference.
     for (int i = lo; i < lo + r.per_thread; ++i) {
-      cgc_object* o = cgc_alloc(&kObjType, sizeof(Obj));
+      cgc_object* o =
+          cgc_alloc(i % 8 == 3 ? &kFinalObjType : &kObjType, sizeof(Obj));
       ASSERT_NE(o, nullptr);
       As(o)->magic = kAlive;
       As(o)->id = i;
@@ -133,6 +148,18 @@ void RunRound(const Round& r, long* ops_done) {
       } else if (rng() % 2000 == 0) {
         // Everything is published: a concurrent collection frees nothing.
         if (cgc_collect() != 0) nonzero_concurrent_collections.fetch_add(1);
+      } else if (rng() % 16 == 0) {
+        // Other threads' decrefs of our objects may be queued to us now.
+        switch (cgc_set_per_thread_refcount(objs[a])) {
+          case CGC_OK:
+            switched.fetch_add(1);
+            break;
+          case CGC_ESTATE:
+            refused.fetch_add(1);
+            break;  // merge pending
+          default:
+            switch_errors.fetch_add(1);
+        }
       }
       cgc_safepoint();
     }
@@ -179,8 +206,33 @@ void RunRound(const Round& r, long* ops_done) {
       }
     }
   }
+  // Weakrefs with callbacks to live trash: each callback makes a weakref to
+  // the next trash object during the collection. Not while exiting owners may
+  // still free objects (their detach drains their queues).
+  std::vector<cgc_weakref*> trash_weakrefs;
+  int previous = -1;
+  for (int i = 0; i < n && !r.exit_even_threads; ++i) {
+    if (reachable[i] || g_destroyed[i].load() != 0 ||
+        cgc_refcount(objs[i]) == 0)
+      continue;
+    if (previous >= 0 && i % 3 == 0) {
+      trash_weakrefs.push_back(
+          cgc_weakref_new(objs[previous], &WindowWeakrefs::MakeToPartner,
+                          reinterpret_cast<void*>(static_cast<intptr_t>(i))));
+    }
+    previous = i;
+  }
   cgc_collect();
   cgc_collect();  // nothing left for a second pass
+  EXPECT_EQ(g_window.probe_hits.load(), 0)
+      << "a clear got its own object through a weakref";
+  EXPECT_EQ(switch_errors.load(), 0);
+  EXPECT_GT(switched.load(), 0);
+  std::printf(
+      "per-thread switches %ld, refused (merge pending) %ld; "
+      "weakrefs made in finalizers/callbacks %d (%zu callbacks set)\n",
+      switched.load(), refused.load(), g_window.made.load(),
+      trash_weakrefs.size());
   int wrong = 0;
   for (int i = 0; i < n; ++i) {
     int expected = reachable[i] ? 0 : 1;
@@ -219,6 +271,13 @@ void RunRound(const Round& r, long* ops_done) {
   for (auto& th : threads) th.join();
   cgc_blocking_end();
   cgc_collect();
+  for (int i = 0; i < n; ++i) {
+    if (cgc_weakref* w = g_window.of[i].exchange(nullptr)) {
+      EXPECT_EQ(cgc_weakref_get(w), nullptr) << "weakref to dead object " << i;
+      cgc_weakref_free(w);
+    }
+  }
+  for (cgc_weakref* w : trash_weakrefs) cgc_weakref_free(w);
   for (int i = 0; i < n; ++i) {
     if (g_destroyed[i].load() != 1 && ++wrong <= 5) {
       ADD_FAILURE() << "after releasing roots, object " << i << " destroyed "

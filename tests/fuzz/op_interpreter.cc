@@ -31,6 +31,8 @@ struct Node {
   uint32_t magic;
   int id;
   bool resurrect;  // its finalizer keeps it alive (once: finalizers run once)
+  bool weak_in_final;  // its finalizer makes a weakref to it
+  cgc_weakref* probe;  // the last weakref a finalizer/callback made to it
   cgc_object* slots[kSlots];
 };
 
@@ -46,6 +48,25 @@ struct Observed {
   std::vector<cgc_object*> resurrected;  // references finalizers took
   uint64_t collections = 0;              // STOP events
   std::string error;  // first inconsistency seen in a callback
+  // What a weakref callback does besides counting (per weakref index): make a
+  // weakref to `partner` (and take a strong reference through it) if its
+  // target is still counted, i.e. a collection's trash, not a refcount death.
+  struct Plan {
+    cgc_object* target = nullptr;
+    int partner = -1;
+    cgc_object* partner_ptr = nullptr;
+    bool take = false;
+  };
+  std::vector<Plan> plans;
+  std::vector<cgc_weakref*> final_weak;  // per object id (finalizer-made)
+  std::vector<int> final_cb;             // per object id
+  struct Made {
+    cgc_weakref* w;
+    int id;
+    uint64_t collection;  // made during this collection (1-based)
+  };
+  std::vector<Made> made;  // by callbacks
+  bool probing = true;     // clears probe their object's weakref
 };
 Observed* g_obs = nullptr;
 
@@ -62,7 +83,18 @@ int NodeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   return 0;
 }
 
+// A clear must not be able to fetch its own object through a weakref: it is
+// trash (collection) or dying (refcounting).
 void NodeClear(cgc_object* self) {
+  Node* n = AsNode(self);
+  if (g_obs->probing && n->probe != nullptr) {
+    if (cgc_object* got = cgc_weakref_get(n->probe)) {
+      Fail(absl::StrCat("clear of object ", n->id,
+                        " got it through a weakref made by a finalizer or "
+                        "callback"));
+      cgc_decref(got);
+    }
+  }
   for (cgc_object*& s : AsNode(self)->slots) {
     cgc_object* old = std::exchange(s, nullptr);
     if (old != nullptr) cgc_decref(old);
@@ -82,11 +114,23 @@ void NodeDestroy(cgc_object* self) {
   g_obs->destroyed_this_op.push_back(n->id);
 }
 
+void FinalWeakCallback(cgc_weakref*, void* arg) {
+  ++g_obs->final_cb[static_cast<size_t>(reinterpret_cast<uintptr_t>(arg))];
+}
+
 void NodeFinalize(cgc_object* self) {
   Node* n = AsNode(self);
   if (n->magic != kAlive) Fail(absl::StrCat("finalize on dead object ", n->id));
   if (++g_obs->finalized[n->id] > 1)
     Fail(absl::StrCat("object ", n->id, " finalized twice"));
+  if (n->weak_in_final) {
+    cgc_weakref* w =
+        cgc_weakref_new(self, FinalWeakCallback,
+                        reinterpret_cast<void*>(static_cast<uintptr_t>(n->id)));
+    if (w == nullptr) return Fail("cgc_weakref_new in a finalizer failed");
+    g_obs->final_weak[n->id] = w;
+    n->probe = w;
+  }
   if (n->resurrect) {
     cgc_incref(self);
     g_obs->resurrected.push_back(self);
@@ -94,7 +138,24 @@ void NodeFinalize(cgc_object* self) {
 }
 
 void WeakCallback(cgc_weakref*, void* arg) {
-  ++g_obs->weak_cb[static_cast<size_t>(reinterpret_cast<uintptr_t>(arg))];
+  const size_t index = static_cast<size_t>(reinterpret_cast<uintptr_t>(arg));
+  ++g_obs->weak_cb[index];
+  const Observed::Plan& plan = g_obs->plans[index];
+  if (plan.partner < 0 || cgc_refcount(plan.target) == 0) return;
+  if (g_obs->destroyed[plan.partner] != 0 ||
+      cgc_refcount(plan.partner_ptr) == 0)
+    return;
+  cgc_weakref* w = cgc_weakref_new(plan.partner_ptr, nullptr, nullptr);
+  if (w == nullptr) return Fail("cgc_weakref_new in a callback failed");
+  g_obs->made.push_back({w, plan.partner, g_obs->collections + 1});
+  AsNode(plan.partner_ptr)->probe = w;
+  if (!plan.take) return;
+  if (cgc_object* got = cgc_weakref_get(w)) {
+    g_obs->resurrected.push_back(got);
+  } else {
+    Fail(absl::StrCat("weakref made by a callback to live object ",
+                      plan.partner, " returned NULL"));
+  }
 }
 
 void OnEvent(const cgc_event* ev, void*) {
@@ -115,6 +176,9 @@ struct MObj {
   bool has_finalizer = false;
   bool resurrect = false;
   bool finalized = false;
+  bool weak_in_final = false;
+  int final_weak = 0;       // its finalizer's weakref: 0 none, 1 set, 2 cleared
+  bool per_thread = false;  // zero is seen only at a collection's stopped merge
   int rc = 1;
   std::array<int, kSlots> slots{-1, -1, -1};
 };
@@ -126,6 +190,8 @@ struct MWeak {
   bool cleared = false;
   bool freed = false;
   int cb_expected = 0;
+  int partner = -1;  // Observed::Plan
+  bool take = false;
 };
 
 class Model {
@@ -135,16 +201,34 @@ class Model {
   std::vector<MWeak> weaks;
   std::vector<int> dead_this_op;
   std::vector<int> resurrected_this_op;
+  std::vector<int> pending;  // per-thread counted, at zero, not yet seen
+  uint64_t collections = 0;
+  // Per object: the last collection that found it unreachable (and so
+  // cleared every weakref to it made before).
+  std::vector<uint64_t> trash_in;
 
   void Decref(int id) {
-    if (--objs[id].rc == 0) Die(id);
+    if (--objs[id].rc != 0) return;
+    if (objs[id].per_thread && !collecting_) {
+      pending.push_back(id);
+    } else {
+      Die(id);
+    }
+  }
+
+  // A weakref get or similar brought `id` back from zero.
+  void Revived(int id) {
+    pending.erase(std::remove(pending.begin(), pending.end(), id),
+                  pending.end());
   }
 
   // Refcount death: finalizer first (may resurrect), then weakrefs, clear.
   void Die(int id) {
     MObj& o = objs[id];
+    o.per_thread = false;  // a death seen at a merge ends per-thread counting
     if (o.has_finalizer && !o.finalized) {
       o.finalized = true;
+      if (o.weak_in_final) o.final_weak = 1;
       if (o.resurrect) {
         o.rc = 1;  // the finalizer's reference
         resurrected_this_op.push_back(id);
@@ -162,19 +246,56 @@ class Model {
 
   // One full collection; returns the number of objects it frees.
   size_t Collect() {
-    std::vector<char> reach = Closure(handles, nullptr);
+    ++collections;
+    trash_in.resize(objs.size(), 0);
+    collecting_ = true;
+    // Per-thread deaths found at the first stop are settled before marking.
+    while (!pending.empty()) {
+      std::vector<int> now;
+      now.swap(pending);
+      for (int id : now) {
+        if (objs[id].alive && objs[id].rc == 0) Die(id);
+      }
+    }
+    const size_t freed = CollectSettled();
+    collecting_ = false;
+    return freed;
+  }
+
+ private:
+  size_t CollectSettled() {
+    // References finalizers took this op are roots too (handles after Check).
+    std::vector<int> roots = handles;
+    roots.insert(roots.end(), resurrected_this_op.begin(),
+                 resurrected_this_op.end());
+    std::vector<char> reach = Closure(roots, nullptr);
     std::vector<char> unreachable(objs.size(), 0);
     for (size_t i = 0; i < objs.size(); ++i) {
       unreachable[i] = objs[i].alive && !reach[i];
     }
+    std::vector<int> firing;  // weakrefs whose callbacks run now
     for (size_t i = 0; i < objs.size(); ++i) {
-      if (unreachable[i]) ClearWeakrefsTo(static_cast<int>(i));
+      if (!unreachable[i]) continue;
+      ClearWeakrefsTo(static_cast<int>(i), &firing);
+      trash_in[i] = collections;
     }
     std::vector<int> resurrected;
+    // Callbacks first (world running): those with a plan make a weakref to
+    // their partner, which is alive now (nothing is freed yet), and may take
+    // a reference through it, resurrecting it if it is trash.
+    for (int index : firing) {
+      const MWeak& w = weaks[index];
+      if (w.partner < 0 || !objs[w.partner].alive) continue;
+      if (!w.take) continue;
+      ++objs[w.partner].rc;
+      resurrected.push_back(w.partner);
+      resurrected_this_op.push_back(w.partner);
+    }
     for (size_t i = 0; i < objs.size(); ++i) {
       MObj& o = objs[i];
       if (!unreachable[i] || !o.has_finalizer || o.finalized) continue;
       o.finalized = true;
+      if (o.weak_in_final) o.final_weak = 1;
       if (o.resurrect) {
         ++o.rc;
         resurrected.push_back(static_cast<int>(i));
@@ -188,6 +309,7 @@ class Model {
       if (unreachable[i] && !back[i]) dead.push_back(static_cast<int>(i));
     }
     for (int d : dead) {
+      ClearWeakrefsTo(d);  // those its finalizer made
       objs[d].alive = false;
       dead_this_op.push_back(d);
     }
@@ -200,14 +322,20 @@ class Model {
     return dead.size();
   }
 
- private:
-  void ClearWeakrefsTo(int id) {
-    for (MWeak& w : weaks) {
+  void ClearWeakrefsTo(int id, std::vector<int>* firing = nullptr) {
+    if (objs[id].final_weak == 1) objs[id].final_weak = 2;
+    for (size_t i = 0; i < weaks.size(); ++i) {
+      MWeak& w = weaks[i];
       if (w.target != id || w.cleared) continue;
       w.cleared = true;
-      if (w.has_cb && !w.freed) w.cb_expected = 1;
+      if (w.has_cb && !w.freed) {
+        w.cb_expected = 1;
+        if (firing != nullptr) firing->push_back(static_cast<int>(i));
+      }
     }
   }
+
+  bool collecting_ = false;
 
   // Objects reachable from `from` through slots (restricted to `within`).
   std::vector<char> Closure(const std::vector<int>& from,
@@ -325,14 +453,15 @@ enum Op : uint8_t {
   kEnable,
   kSwitchThread,
   kWorkerExit,
+  kPerThread,
   kNumOps
 };
 
 const char* OpName(int op) {
   static const char* const kNames[] = {
-      "alloc",  "link",     "unlink",     "release",   "dup",
-      "load",   "weak_new", "weak_get",   "weak_free", "collect",
-      "enable", "switch",   "worker_exit"};
+      "alloc",  "link",     "unlink",      "release",   "dup",
+      "load",   "weak_new", "weak_get",    "weak_free", "collect",
+      "enable", "switch",   "worker_exit", "per_thread"};
   return op < kNumOps ? kNames[op] : "?";
 }
 
@@ -349,6 +478,13 @@ class Interpreter {
     cgc_config config;
     cgc_config_default(&config);
     config.apply_env = 0;
+    // Inputs starting "X2" also use the operations added later (per-thread
+    // counts, weakrefs made by finalizers and callbacks); older inputs keep
+    // their meaning.
+    if (size_ >= 2 && data_[0] == 'X' && data_[1] == '2') {
+      extended_ = true;
+      pos_ = 2;
+    }
     config.trigger = CGC_TRIGGER_COUNT;
     config.threshold = 1 + static_cast<size_t>(Next()) * 8;
     if (cgc_init(&config) != CGC_OK) {
@@ -357,13 +493,14 @@ class Interpreter {
     }
     cgc_callback_add(OnEvent, nullptr);
     while (pos_ < size_ && result_.ops < kMaxOps && result_.error.empty()) {
-      const int op = Next() % kNumOps;
+      const int op = Next() % (extended_ ? kNumOps : kPerThread);
       ++result_.ops;
       Step(op);
     }
     if (result_.error.empty()) TearDown();
     worker_.reset();
     cgc_callback_remove(OnEvent, nullptr);
+    obs_.probing = false;  // shutdown frees every weakref
     if (result_.error.empty()) {
       const std::vector<int> before = obs_.destroyed;
       cgc_shutdown();
@@ -413,7 +550,10 @@ class Interpreter {
       case kAlloc: {
         if (model_.objs.size() >= kMaxObjects) break;
         const bool final = (a & 1) != 0;
-        OnCurrentThread([&] { Alloc(final, final && (a & 2) != 0); });
+        OnCurrentThread([&] {
+          Alloc(final, final && (a & 2) != 0,
+                extended_ && final && (a & 4) != 0);
+        });
         break;
       }
       case kLink:
@@ -452,7 +592,11 @@ class Interpreter {
         break;
       case kWeakNew:
         if (nh == 0 || model_.weaks.size() >= kMaxWeakrefs) break;
-        OnCurrentThread([&] { WeakNew(model_.handles[a % nh], (b & 1) != 0); });
+        OnCurrentThread([&] {
+          WeakNew(model_.handles[a % nh], (b & 1) != 0,
+                  extended_ && (b & 2) != 0 ? model_.handles[c % nh] : -1,
+                  (b & 4) != 0);
+        });
         break;
       case kWeakGet:
         if (model_.weaks.empty()) break;
@@ -501,6 +645,10 @@ class Interpreter {
         worker_.reset();
         on_worker_ = false;
         break;
+      case kPerThread:
+        if (nh == 0) break;
+        PerThread(a % nh, (b & 1) != 0 ? static_cast<int>(c % nh) : -1);
+        break;
       default:
         break;
     }
@@ -536,7 +684,7 @@ class Interpreter {
     return n;
   }
 
-  void Alloc(bool final, bool resurrect) {
+  void Alloc(bool final, bool resurrect, bool weak_in_final) {
     cgc_object* o = cgc_alloc(final ? &kFinalType : &kPlainType, sizeof(Node));
     if (o == nullptr) {
       Error(absl::StrCat("cgc_alloc returned NULL: ", cgc_last_error()));
@@ -547,14 +695,19 @@ class Interpreter {
     n->magic = kAlive;
     n->id = id;
     n->resurrect = resurrect;
+    n->weak_in_final = weak_in_final;
+    n->probe = nullptr;
     MObj m;
     m.ptr = o;
     m.has_finalizer = final;
     m.resurrect = resurrect;
+    m.weak_in_final = weak_in_final;
     model_.objs.push_back(m);
     model_.handles.push_back(id);
     obs_.destroyed.push_back(0);
     obs_.finalized.push_back(0);
+    obs_.final_weak.push_back(nullptr);
+    obs_.final_cb.push_back(0);
   }
 
   // Stores `target` (or NULL for -1) into slot `slot` of `id`.
@@ -578,7 +731,8 @@ class Interpreter {
     model_.Decref(id);
   }
 
-  void WeakNew(int id, bool with_cb) {
+  void WeakNew(int id, bool with_cb, int partner, bool take) {
+    if (!with_cb) partner = -1;
     const size_t index = model_.weaks.size();
     cgc_weakref* w =
         cgc_weakref_new(model_.objs[id].ptr, with_cb ? WeakCallback : nullptr,
@@ -587,8 +741,17 @@ class Interpreter {
       Error(absl::StrCat("cgc_weakref_new returned NULL: ", cgc_last_error()));
       return;
     }
-    model_.weaks.push_back(MWeak{w, id, with_cb});
+    MWeak m{w, id, with_cb};
+    m.partner = partner;
+    m.take = partner >= 0 && take;
+    model_.weaks.push_back(m);
     obs_.weak_cb.push_back(0);
+    Observed::Plan plan;
+    plan.target = model_.objs[id].ptr;
+    plan.partner = partner;
+    plan.partner_ptr = partner >= 0 ? model_.objs[partner].ptr : nullptr;
+    plan.take = m.take;
+    obs_.plans.push_back(plan);
   }
 
   void WeakGet(size_t index) {
@@ -608,8 +771,67 @@ class Interpreter {
                          got == nullptr ? "NULL" : "another object"));
       return;
     }
-    ++model_.objs[w.target].rc;
+    if (++model_.objs[w.target].rc == 1) model_.Revived(w.target);
     model_.handles.push_back(w.target);
+  }
+
+  // Switches handle `h`'s object to per-thread counts on the current thread.
+  // With `drop` >= 0, the other thread first drops handle `drop` (to another
+  // reference of the same object), which may queue a merge to this thread.
+  void PerThread(size_t h, int drop) {
+    const int id = model_.handles[h];
+    if (drop >= 0 && worker_ && model_.objs[id].rc >= 2) {
+      size_t other = model_.handles.size();
+      for (size_t i = 0; i < model_.handles.size(); ++i) {
+        if (i != h && model_.handles[i] == id) other = i;
+      }
+      if (other < model_.handles.size()) {
+        const std::function<void()> release = [&] { Release(other); };
+        if (on_worker_) {
+          release();  // main is the other thread; the worker waits meanwhile
+        } else {
+          worker_->Run(release);
+        }
+      }
+    }
+    OnCurrentThread([&] {
+      const int rc = cgc_set_per_thread_refcount(model_.objs[id].ptr);
+      if (rc == CGC_OK) {
+        model_.objs[id].per_thread = true;
+      } else if (rc != CGC_ESTATE) {
+        Error(absl::StrCat("cgc_set_per_thread_refcount returned ", rc, ": ",
+                           cgc_last_error()));
+      }
+    });
+  }
+
+  // Weakrefs made by finalizers and callbacks answer while their target
+  // lives and no later collection found it unreachable (resurrected objects
+  // lose their weakrefs too).
+  void ProbeMadeWeakrefs() {
+    auto probe = [&](cgc_weakref* w, int id, bool live, const char* who) {
+      cgc_object* got = cgc_weakref_get(w);
+      if ((got != nullptr) != live) {
+        Error(absl::StrCat("weakref made by a ", who, " to ",
+                           model_.objs[id].alive ? "live" : "dead", " object ",
+                           id, " returned ", got ? "it" : "NULL"));
+      }
+      if (got != nullptr) cgc_decref(got);
+    };
+    model_.trash_in.resize(model_.objs.size(), 0);
+    OnCurrentThread([&] {
+      for (const Observed::Made& m : obs_.made) {
+        probe(m.w, m.id,
+              model_.objs[m.id].alive && model_.trash_in[m.id] <= m.collection,
+              "callback");
+      }
+      for (size_t id = 0; id < obs_.final_weak.size(); ++id) {
+        if (obs_.final_weak[id] == nullptr) continue;
+        probe(obs_.final_weak[id], static_cast<int>(id),
+              model_.objs[id].alive && model_.objs[id].final_weak == 1,
+              "finalizer");
+      }
+    });
   }
 
   // Compares what the library did during the last operation with the model.
@@ -634,6 +856,19 @@ class Interpreter {
                                   model_.objs[id].finalized ? 1 : 0));
       }
     }
+    for (size_t id = 0; id < model_.objs.size(); ++id) {
+      const int expected = model_.objs[id].final_weak == 2 ? 1 : 0;
+      if ((obs_.final_weak[id] != nullptr) !=
+              (model_.objs[id].final_weak != 0) ||
+          obs_.final_cb[id] != expected) {
+        return Error(
+            absl::StrCat("object ", id, ": its finalizer's weakref ",
+                         obs_.final_weak[id] ? "exists" : "does not exist",
+                         ", callback ran ", obs_.final_cb[id], " times; model ",
+                         model_.objs[id].final_weak));
+      }
+    }
+    ProbeMadeWeakrefs();
     for (size_t i = 0; i < model_.weaks.size(); ++i) {
       if (obs_.weak_cb[i] != model_.weaks[i].cb_expected) {
         return Error(absl::StrCat("weakref ", i, " callback ran ",
@@ -657,6 +892,16 @@ class Interpreter {
   }
 
   void Error(const std::string& msg) {
+    if (trace_ && result_.error.empty()) {  // the model's view, for reading
+      for (size_t id = 0; id < model_.objs.size(); ++id) {
+        const MObj& m = model_.objs[id];
+        std::fprintf(stderr,
+                     "  model: object %zu alive %d rc %d per-thread %d "
+                     "slots %d,%d,%d\n",
+                     id, m.alive, m.rc, m.per_thread, m.slots[0], m.slots[1],
+                     m.slots[2]);
+      }
+    }
     if (result_.error.empty()) {
       result_.error =
           absl::StrCat("op #", result_.ops, " (byte ", pos_, "): ", msg);
@@ -703,6 +948,7 @@ class Interpreter {
   Model model_;
   std::unique_ptr<Worker> worker_;
   bool on_worker_ = false;
+  bool extended_ = false;  // "X2" inputs
   // CYCLEGC_FUZZ_TRACE=1 prints every operation (for reading a regression).
   const bool trace_ = std::getenv("CYCLEGC_FUZZ_TRACE") != nullptr;
   RunResult result_;

@@ -1,8 +1,12 @@
 // Runs a byte string as a sequence of cyclegc operations (allocate, link,
 // unlink, release, weakrefs, finalizer resurrection, collect, enable/disable,
-// hand-off to a second attached thread, that thread's exit) against the library
-// and a reference model of the object graph, and reports the first place where
-// they disagree. Shared by the libFuzzer target and the regression replay test.
+// hand-off to a second attached thread, that thread's exit, per-thread counts,
+// also switched on right after the other thread queued a merge) against the
+// library and a reference model of the object graph, and reports the first
+// place where they disagree. Finalizers may make a weakref to their object and
+// weakref callbacks one to another object (taking a reference through it):
+// clears check that they cannot fetch their own object that way. Shared by the
+// libFuzzer target and the regression replay test.
 #ifndef CYCLEGC_TESTS_FUZZ_OP_INTERPRETER_H_
 #define CYCLEGC_TESTS_FUZZ_OP_INTERPRETER_H_
 

@@ -1,5 +1,6 @@
 #include "memory_source.h"
 
+#include <limits>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -40,6 +41,18 @@ TEST(SystemMemorySource, ExternalPressureClampsAtZero) {
   mem.AddExternal(500);
   EXPECT_EQ(mem.ExternalBytes(), 1500u);
   mem.AddExternal(-2000);
+  EXPECT_EQ(mem.ExternalBytes(), 0u);
+}
+
+TEST(SystemMemorySource, ExternalPressureSaturatesInsteadOfOverflowing) {
+  SystemMemorySource mem;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  mem.AddExternal(kMax);
+  mem.AddExternal(kMax);  // would overflow int64: stays at the maximum
+  EXPECT_EQ(mem.ExternalBytes(), static_cast<size_t>(kMax));
+  mem.AddExternal(std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(mem.ExternalBytes(), 0u);
+  mem.AddExternal(std::numeric_limits<int64_t>::min());
   EXPECT_EQ(mem.ExternalBytes(), 0u);
 }
 

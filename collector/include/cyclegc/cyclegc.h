@@ -80,7 +80,11 @@ CGC_API int cgc_is_tracked(const cgc_object *o);
 
 /* Opt an object into per-thread reference counts: for hot objects shared by
  * many threads (code, globals). Counts are merged while the world is stopped
- * and when a thread exits. */
+ * and when a thread exits. Call it on the owning thread (or any thread once
+ * the object has no owner) holding a reference. CGC_ESTATE if another thread
+ * owns it, or while another thread's decref is being handed over to the
+ * owner (retry after cgc_safepoint); a zero count is seen at the next
+ * collection. */
 CGC_API int cgc_set_per_thread_refcount(cgc_object *o);
 
 /* Non-GC memory of the runtime (buffers, payloads), from the calling thread's

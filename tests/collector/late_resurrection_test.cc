@@ -1,0 +1,108 @@
+// Objects that come back to life at the last moment (issue 16, item 7): after
+// a refcount death's finalizer, between the resurrection test and the drop of
+// the finalizer's count; and during the collector's clear.
+#include <atomic>
+
+#include "cyclegc/cyclegc.h"
+#include "gtest/gtest.h"
+#include "test_graph.h"
+#include "test_points.h"
+
+namespace cyclegc::testing {
+namespace {
+
+class LateResurrectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cgc_config config;
+    cgc_config_default(&config);
+    config.threshold = 0;
+    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    g_counters.destroyed = 0;
+    g_counters.finalized = 0;
+  }
+  void TearDown() override {
+    internal::SetTestPointHookForTesting(nullptr);
+    cgc_shutdown();
+  }
+};
+
+void CountFinalize(cgc_object*) { g_counters.finalized.fetch_add(1); }
+const cgc_type kFinalType = {"Final", NodeTraverse, NodeClear, CountFinalize,
+                             NodeDestroy};
+
+std::atomic<cgc_weakref*> g_weak{nullptr};
+std::atomic<cgc_object*> g_got{nullptr};
+
+// Another holder of the weakref wins the race against the finalizer's drop.
+void GetThroughWeakref(internal::TestPoint point, cgc_object* o) {
+  cgc_weakref* w = g_weak.load();
+  if (point != internal::TestPoint::kFinalizerBeforeDrop || w == nullptr)
+    return;
+  if (cgc_object* got = cgc_weakref_get(w); got == o) g_got.store(got);
+}
+
+TEST_F(LateResurrectionTest, ObjectRevivedAfterItsFinalizerStaysTracked) {
+  cgc_object* a = NewNode(&kFinalType);
+  cgc_weakref* w = cgc_weakref_new(a, nullptr, nullptr);
+  g_weak.store(w);
+  g_got.store(nullptr);
+  internal::SetTestPointHookForTesting(&GetThroughWeakref);
+  cgc_decref(a);  // finalizer runs; the hook takes a reference before the drop
+  internal::SetTestPointHookForTesting(nullptr);
+  g_weak.store(nullptr);
+  ASSERT_EQ(g_got.load(), a);
+  EXPECT_EQ(g_counters.finalized.load(), 1);
+  EXPECT_EQ(g_counters.destroyed.load(), 0);
+  // A cycle through it must still be collectable.
+  Link(a, 0, a);
+  cgc_decref(a);
+  EXPECT_EQ(cgc_collect(), 1u);
+  EXPECT_EQ(g_counters.destroyed.load(), 1);
+  cgc_weakref_free(w);
+}
+
+std::atomic<cgc_object*> g_kept{nullptr};
+
+// Keeps a strong reference to itself while being cleared.
+void ClearKeepingSelf(cgc_object* self) {
+  cgc_incref(self);
+  g_kept.store(self);
+  NodeClear(self);
+}
+const cgc_type kKeepType = {"Keep", NodeTraverse, ClearKeepingSelf, nullptr,
+                            NodeDestroy};
+
+uint64_t Collected() {
+  cgc_stats s;
+  EXPECT_EQ(cgc_get_stats(&s), CGC_OK);
+  return s.objects_collected;
+}
+
+// Known open (issue 16, item 7): the survivor keeps its stale unreachable
+// mark until the next heap walk and its death is counted as collected. A
+// "collection is releasing" window was tried and dropped: owners drain their
+// merge queues outside any stop, so deaths the collection caused can finish
+// after the window closes (ConcurrentTrashTest lost them under ASan, and the
+// trigger's young count with them). Needs a survivor pass after the clears
+// that is exact against concurrent drains. Enable this test with that fix.
+TEST_F(LateResurrectionTest,
+       DISABLED_SurvivorOfClearIsNotCountedAsCollectedLater) {
+  cgc_object* a = NewNode(&kKeepType);
+  cgc_object* b = NewNode();
+  Link(a, 0, b);
+  Link(b, 0, a);
+  cgc_decref(a);
+  cgc_decref(b);
+  g_kept.store(nullptr);
+  EXPECT_EQ(cgc_collect(), 1u);  // b; a survived its clear
+  ASSERT_EQ(g_kept.load(), a);
+  EXPECT_EQ(Collected(), 1u);
+  EXPECT_EQ(g_counters.destroyed.load(), 1);
+  cgc_decref(a);  // now refcounting frees it: not the collector's doing
+  EXPECT_EQ(g_counters.destroyed.load(), 2);
+  EXPECT_EQ(Collected(), 1u);
+}
+
+}  // namespace
+}  // namespace cyclegc::testing
