@@ -80,7 +80,8 @@ const cgc_type kSlowType = {"Slow", NodeTraverse, NodeClear, nullptr,
 
 TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
   // Per-thread counts are summed only while the world is stopped: this object
-  // is found dead by the marking stop and destroyed once the world restarts.
+  // is found dead at a stop of the collection and destroyed once the world
+  // restarts, inside the collection's duration but outside its pause.
   cgc_object* o = NewNode(&kSlowType);
   ASSERT_EQ(cgc_set_per_thread_refcount(o), CGC_OK);
   cgc_decref(o);
@@ -98,7 +99,7 @@ TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
   EXPECT_LT(stop.pause_ns, slow_ns);
   EXPECT_LT(stop.pause_mark_ns, slow_ns);
   EXPECT_GT(stop.mark_restart_ns, 0u);
-  EXPECT_GE(stop.duration_ns, stop.mark_restart_ns + slow_ns);
+  EXPECT_GE(stop.duration_ns, slow_ns);
 }
 
 TEST_F(ObserveTest, StatsAccumulate) {
