@@ -94,12 +94,14 @@ void TreeDestroy(cgc_object* self) {
   Counters().OnFreed(1);
 }
 
-const cgc_type kRecordType = {"cyclotron.record", RecordTraverse, nullptr,
-                              nullptr, RecordDestroy};
-const cgc_type kNodeType = {"cyclotron.btree_node", NodeTraverse, NodeClear,
-                            nullptr, NodeDestroy};
-const cgc_type kTreeType = {"cyclotron.btree", TreeTraverse, TreeClear, nullptr,
-                            TreeDestroy};
+const cgc_type kRecordType = {sizeof(cgc_type), "cyclotron.record",
+                              RecordTraverse,   nullptr,
+                              nullptr,          RecordDestroy};
+const cgc_type kNodeType = {sizeof(cgc_type), "cyclotron.btree_node",
+                            NodeTraverse,     NodeClear,
+                            nullptr,          NodeDestroy};
+const cgc_type kTreeType = {sizeof(cgc_type), "cyclotron.btree", TreeTraverse,
+                            TreeClear,        nullptr,           TreeDestroy};
 
 // Index of the first key > key (the child to descend into / insert position).
 int UpperBound(const BNode* n, int64_t key) {

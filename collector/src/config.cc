@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "abi.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -28,8 +29,10 @@ constexpr env::EnumName kTriggers[] = {
 constexpr env::EnumName kDebugFlags[] = {
     {"stats", CGC_DEBUG_STATS},
     {"census", CGC_DEBUG_CENSUS},
+    {"cycles", CGC_DEBUG_CYCLES},
 };
-constexpr unsigned kAllDebugFlags = CGC_DEBUG_STATS | CGC_DEBUG_CENSUS;
+constexpr unsigned kAllDebugFlags =
+    CGC_DEBUG_STATS | CGC_DEBUG_CENSUS | CGC_DEBUG_CYCLES;
 
 Config FromUser(const cgc_config& user) {
   Config c;
@@ -140,7 +143,7 @@ absl::Status ValidateConfig(const Config& c) {
   }
   if ((c.debug & ~kAllDebugFlags) != 0) {
     return FieldError("debug", absl::StrFormat("0x%x", c.debug),
-                      "a combination of CGC_DEBUG_STATS and CGC_DEBUG_CENSUS");
+                      "a combination of CGC_DEBUG_STATS, _CENSUS and _CYCLES");
   }
   return absl::OkStatus();
 }
@@ -196,9 +199,8 @@ const char* TriggerName(cgc_trigger_kind kind) {
 
 }  // namespace cyclegc::internal
 
-extern "C" CGC_API void cgc_config_default(cgc_config* config) {
-  if (config == nullptr) return;
-  const cyclegc::internal::Config d;
+void cyclegc::internal::FillConfigDefaults(cgc_config* config) {
+  const Config d;
   config->threshold = d.threshold;
   config->trigger = d.trigger;
   config->mem_growth = d.mem_growth;

@@ -2,6 +2,8 @@
 #include <atomic>
 #include <string>
 
+#include "abi.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "fault_injection.h"
@@ -18,6 +20,12 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   if (type == nullptr) {
     ci::SetLastError(CGC_EINVAL, "cgc_alloc: type is NULL");
     return nullptr;
+  }
+  if (type->size != sizeof(cgc_type)) {
+    if (absl::Status s = ci::CheckType(type); !s.ok()) {
+      ci::SetLastError(CGC_EINVAL, absl::StrCat("cgc_alloc: ", s.message()));
+      return nullptr;
+    }
   }
   if (size < sizeof(cgc_object)) {
     ci::SetLastError(
@@ -39,9 +47,10 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   // queue here too, for threads that rarely poll cgc_safepoint.
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
-  auto* o = CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
-                ? nullptr
-                : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
+  auto* o =
+      CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
+          ? nullptr
+          : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
   if (o == nullptr) {
     ci::SetLastError(
         CGC_ENOMEM,

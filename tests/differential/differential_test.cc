@@ -54,7 +54,8 @@ void Destroy(cgc_object* self) {
   As(self)->magic = 0;
   g_destroyed[As(self)->id].fetch_add(1, std::memory_order_relaxed);
 }
-const cgc_type kObjType = {"DiffObj", Traverse, Clear, nullptr, Destroy};
+const cgc_type kObjType = {sizeof(cgc_type), "DiffObj", Traverse, Clear,
+                           nullptr,          Destroy};
 
 double Scale() {
   const char* s = std::getenv("CYCLEGC_TEST_SCALE");

@@ -57,8 +57,10 @@ void Destroy(cgc_object* self) {
 void Finalize(cgc_object*) { ++g_counts.finalized; }
 void OnWeakDeath(cgc_weakref*, void*) { ++g_counts.callbacks; }
 
-const cgc_type kPlain = {"fi.Plain", Traverse, Clear, nullptr, Destroy};
-const cgc_type kFinal = {"fi.Final", Traverse, Clear, Finalize, Destroy};
+const cgc_type kPlain = {sizeof(cgc_type), "fi.Plain", Traverse, Clear,
+                         nullptr,          Destroy};
+const cgc_type kFinal = {sizeof(cgc_type), "fi.Final", Traverse, Clear,
+                         Finalize,         Destroy};
 
 // What one run allocated and still refers to.
 struct Run {
