@@ -240,6 +240,34 @@ TEST_F(FaultInjection, CensusTableInsertFailureOnlySkipsCounting) {
   EXPECT_GE(survived["census.table_insert"], 1);
 }
 
+// cgc_collect returns 0 for "nothing freed" and "failed" alike; cgc_collect_ex,
+// the STOP event and the stats tell the failure apart.
+TEST_F(FaultInjection, CollectExReportsACollectionThatRanOutOfMemory) {
+  StartRuntime();
+  std::vector<cgc_object*> live;
+  for (int i = 0; i < 3000; ++i) {
+    cgc_object* o = cgc_alloc(&kPlain, sizeof(Node));
+    ASSERT_NE(o, nullptr) << cgc_last_error();
+    reinterpret_cast<Node*>(o)->magic = kAlive;
+    live.push_back(o);
+  }
+  FaultInjectionArm(1, "collector.object_stack_grow");
+  size_t freed = 99;
+  EXPECT_EQ(cgc_collect_ex(&freed), CGC_ENOMEM);
+  FaultInjectionDisarm();
+  EXPECT_EQ(freed, 0u);
+  EXPECT_THAT(cgc_last_error(), HasSubstr("out of memory"));
+  cgc_stats stats;
+  ASSERT_EQ(cgc_get_stats(&stats), CGC_OK);
+  EXPECT_EQ(stats.collections_failed, 1u);
+  EXPECT_EQ(cgc_collect_ex(&freed), CGC_OK);  // the next one works
+  ASSERT_EQ(cgc_get_stats(&stats), CGC_OK);
+  EXPECT_EQ(stats.collections_failed, 1u);
+  for (cgc_object* o : live) cgc_decref(o);
+  cgc_census_enable(0);
+  cgc_shutdown();
+}
+
 TEST_F(FaultInjection, ArmedFailureHitsExactlyTheNthVisit) {
   StartRuntime();
   FaultInjectionArm(3, "runtime.cgc_alloc");
