@@ -1,7 +1,9 @@
 // The cycle report: rings of types around sampled cycles, grouped by shape.
 #include "cycle_report.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cyclegc/cyclegc.h"
@@ -152,6 +154,36 @@ TEST_F(CycleReportTest, RejectsAnEntrySizeSmallerThanAnyLayout) {
   EXPECT_NE(std::string(cgc_last_error()).find("cgc_cycles_get: entry size 8"),
             std::string::npos)
       << cgc_last_error();
+}
+
+// Sampling runs with the world restarted: threads keep allocating and
+// dropping rings of their own meanwhile (TSan checks the sampler touches
+// nothing they do).
+TEST_F(CycleReportTest, SamplesWhileOtherThreadsMakeRings) {
+  std::atomic<int> running{3};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&running] {
+      ASSERT_EQ(cgc_thread_attach(), CGC_OK);
+      for (int i = 0; i < 300; ++i) {
+        MakeSessionRing(16);
+        cgc_safepoint();
+      }
+      cgc_thread_detach();
+      running.fetch_sub(1);
+    });
+  }
+  while (running.load() > 0) {
+    MakeSessionRing(16);
+    cgc_collect();
+  }
+  for (std::thread& t : threads) t.join();
+  cgc_collect();
+  std::vector<cgc_cycle_shape> shapes = Shapes();
+  ASSERT_EQ(shapes.size(), 1u);
+  EXPECT_STREQ(shapes[0].ring,
+               "Session -> Task -> SessionWorkerClosure -> Session");
+  EXPECT_GE(shapes[0].cycles, 2u);
 }
 
 TEST(RingShapeTest, StartsAtTheRotationWhoseNamesSortFirst) {
