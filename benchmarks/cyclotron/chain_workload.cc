@@ -52,10 +52,12 @@ void ChainDestroy(cgc_object* self) {
   Counters().OnFreed(1);
 }
 
-const cgc_type kWitnessType = {"cyclotron.witness", WitnessTraverse, nullptr,
-                               nullptr, WitnessDestroy};
-const cgc_type kChainNodeType = {"cyclotron.chain_node", ChainTraverse,
-                                 ChainClear, nullptr, ChainDestroy};
+const cgc_type kWitnessType = {sizeof(cgc_type), "cyclotron.witness",
+                               WitnessTraverse,  nullptr,
+                               nullptr,          WitnessDestroy};
+const cgc_type kChainNodeType = {sizeof(cgc_type), "cyclotron.chain_node",
+                                 ChainTraverse,    ChainClear,
+                                 nullptr,          ChainDestroy};
 
 class ChainBuilder : public UnitBuilder {
  public:

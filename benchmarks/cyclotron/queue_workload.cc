@@ -41,7 +41,7 @@ void QueueDestroy(cgc_object* self) {
   Counters().OnUnitFreed();
 }
 
-const cgc_type kQueueNodeType = {"cyclotron.queue_node", QueueTraverse,
+const cgc_type kQueueNodeType = {sizeof(cgc_type), "cyclotron.queue_node", QueueTraverse,
                                  QueueClear, nullptr, QueueDestroy};
 
 class QueueWorkload : public Workload {

@@ -68,11 +68,11 @@ void TreeDestroy(cgc_object* self) {
 
 }  // namespace
 
-const cgc_type kRecordType = {"cyclotron.record", RecordTraverse, nullptr,
+const cgc_type kRecordType = {sizeof(cgc_type), "cyclotron.record", RecordTraverse, nullptr,
                               nullptr, RecordDestroy};
-const cgc_type kNodeType = {"cyclotron.btree_node", NodeTraverse, NodeClear,
+const cgc_type kNodeType = {sizeof(cgc_type), "cyclotron.btree_node", NodeTraverse, NodeClear,
                             nullptr, NodeDestroy};
-const cgc_type kTreeType = {"cyclotron.btree", TreeTraverse, TreeClear, nullptr,
+const cgc_type kTreeType = {sizeof(cgc_type), "cyclotron.btree", TreeTraverse, TreeClear, nullptr,
                             TreeDestroy};
 
 int UpperBound(const BNode* n, int64_t key) {

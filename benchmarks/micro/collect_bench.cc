@@ -26,7 +26,8 @@ void SmallClear(cgc_object* self) {
   s->next = nullptr;
   if (n != nullptr) cgc_decref(n);
 }
-const cgc_type kSmall = {"Small", SmallTraverse, SmallClear, nullptr, nullptr};
+const cgc_type kSmall = {sizeof(cgc_type), "Small", SmallTraverse,
+                         SmallClear,       nullptr, nullptr};
 
 void Init() {
   cgc_config config;

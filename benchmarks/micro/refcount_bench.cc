@@ -29,9 +29,10 @@ void ClosureClear(cgc_object* self) {
   if (c->globals != nullptr) cgc_decref(c->globals);
   c->code = c->globals = nullptr;
 }
-const cgc_type kClosureType = {"Closure", ClosureTraverse, ClosureClear,
-                               nullptr, nullptr};
-const cgc_type kLeafType = {"Leaf", nullptr, nullptr, nullptr, nullptr};
+const cgc_type kClosureType = {sizeof(cgc_type), "Closure", ClosureTraverse,
+                               ClosureClear,     nullptr,   nullptr};
+const cgc_type kLeafType = {sizeof(cgc_type), "Leaf",  nullptr,
+                            nullptr,          nullptr, nullptr};
 
 cgc_object* NewLeaf() { return cgc_alloc(&kLeafType, sizeof(cgc_object) + 24); }
 

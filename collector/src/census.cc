@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "fault_injection.h"
+#include "log.h"
 #include "object.h"
 
 namespace cyclegc::internal {
@@ -80,18 +81,14 @@ std::vector<cgc_census_entry> CensusLastCollection() {
   return Sorted(g_last);
 }
 
-void CensusPrint(std::FILE* out, size_t top) {
+void CensusPrint(size_t top) {
   std::vector<cgc_census_entry> entries = CensusTotals();
-  std::fprintf(
-      out,
-      "cyclegc census: cyclic trash by type (%zu types), top %zu by bytes:\n",
-      entries.size(), std::min(top, entries.size()));
+  LogF(CGC_LOG_INFO,
+       "cyclegc census: cyclic trash by type (%d types), top %d by bytes:",
+       entries.size(), std::min(top, entries.size()));
   for (size_t i = 0; i < entries.size() && i < top; ++i) {
-    std::fprintf(out,
-                 "cyclegc census: %4zu. %-32s %12llu objects %14llu bytes\n",
-                 i + 1, entries[i].type_name,
-                 static_cast<unsigned long long>(entries[i].objects),
-                 static_cast<unsigned long long>(entries[i].bytes));
+    LogF(CGC_LOG_INFO, "cyclegc census: %4d. %-32s %12d objects %14d bytes",
+         i + 1, entries[i].type_name, entries[i].objects, entries[i].bytes);
   }
 }
 

@@ -26,8 +26,8 @@ void CensusBeginCollection();
 // valid until CensusForgetNames().
 std::vector<cgc_census_entry> CensusTotals();
 std::vector<cgc_census_entry> CensusLastCollection();
-// Prints the top `top` types of the accumulated census.
-void CensusPrint(std::FILE* out, size_t top);
+// Logs the top `top` types of the accumulated census.
+void CensusPrint(size_t top);
 // Zeroes every count (names are kept so returned pointers stay valid).
 void CensusReset();
 // Shutdown: drops the names too.

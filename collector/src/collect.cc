@@ -6,6 +6,7 @@
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "census.h"
+#include "cycle_report.h"
 #include "events.h"
 #include "last_error.h"
 #include "phases.h"
@@ -101,9 +102,13 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
   return ok;
 }
 
-size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
+// Returns the number of objects freed; *status gets 0 or the CGC_E* error
+// that cut the collection short.
+size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
+                     int* status) {
   const uint64_t start_ns = NowNs();
   cgc_event ev{};
+  ev.size = sizeof(cgc_event);
   ev.kind = CGC_EVENT_START;
   ev.reason = reason;
   ev.collection = StatsCollections() + 1;
@@ -119,6 +124,11 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
   Pauses p;
   CollectionState st;
   if (IdentifyTrash(st, p)) {
+    if (CyclesEnabled()) {
+      CyclesRecordCollection(
+          ev.collection,
+          absl::MakeConstSpan(st.unreachable.begin(), st.unreachable.size()));
+    }
     // Callbacks and finalizers run with the world running: they may have
     // resurrected trash or made new weakrefs to it; recheck both, stopped.
     const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
@@ -132,8 +142,8 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
       ev.resurrected = st.resurrected.size();
       ReleaseResurrected(st);
       if (!ok) {
-        SetLastError(CGC_ENOMEM,
-                     "cgc_collect: out of memory rechecking resurrection");
+        *status = SetLastError(
+            CGC_ENOMEM, "cgc_collect: out of memory rechecking resurrection");
         AbandonUnreachable(st);
       }
     }
@@ -141,10 +151,11 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
     ReapDeferredDeaths(p, per_thread_members);
     RunWeakrefCallbacks(&st.callbacks);
   } else {
-    SetLastError(CGC_ENOMEM,
-                 "cgc_collect: out of memory for the collector's arrays");
+    *status = SetLastError(
+        CGC_ENOMEM, "cgc_collect: out of memory for the collector's arrays");
   }
   ev.kind = CGC_EVENT_STOP;
+  ev.status = *status;
   ev.visited = st.visited;
   ev.collected = StatsCollectedDeaths() - deaths_before;
   ev.finalized = st.finalized;
@@ -191,26 +202,48 @@ bool RunExclusively(absl::FunctionRef<void()> fn) {
   return true;
 }
 
-size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
+int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed) {
+  *freed = 0;
   if (CurrentThread() == nullptr) {
-    SetLastError(CGC_ESTATE, "collection: the calling thread is not attached");
-    return 0;
+    return SetLastError(CGC_ESTATE,
+                        "collection: the calling thread is not attached");
+  }
+  if (t_in_collection) {
+    return SetLastError(CGC_ESTATE,
+                        "collection: asked for from inside a collection (a "
+                        "finalizer, callback, clear or destroy it runs)");
   }
   // Deaths a detaching thread still owes (its final queue drain) belong to
   // this collection's picture of the heap.
-  if (!t_in_collection) WaitForDetachingThreads();
+  WaitForDetachingThreads();
+  int status = CGC_OK;
+  RunExclusively([&] { *freed = RunCollection(reason, figures, &status); });
+  return status;
+}
+
+size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
+  if (t_in_collection) return 0;  // a trigger check inside user code: no error
   size_t freed = 0;
-  RunExclusively([&] { freed = RunCollection(reason, figures); });
+  (void)CollectEx(reason, figures, &freed);
   return freed;
 }
 
 }  // namespace cyclegc::internal
 
-extern "C" size_t cgc_collect(void) {
+extern "C" int cgc_collect_ex(size_t* freed) {
   using namespace cyclegc::internal;
   cgc_stats now{};
   TriggerFillStats(&now);
   TriggerFigures figures;
   figures.young = now.young;
-  return Collect(CGC_REASON_EXPLICIT, figures);
+  size_t n = 0;
+  int rc = CollectEx(CGC_REASON_EXPLICIT, figures, &n);
+  if (freed != nullptr) *freed = n;
+  return rc;
+}
+
+extern "C" size_t cgc_collect(void) {
+  size_t freed = 0;
+  (void)cgc_collect_ex(&freed);
+  return freed;
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "absl/functional/function_ref.h"
+#include "seams.h"
 
 namespace cyclegc::internal {
 
@@ -22,6 +23,10 @@ bool InCollectionOnThisThread();
 // above). Returns false, without running it, when another collection ran or
 // runs instead, or when called from inside a collection.
 bool RunExclusively(absl::FunctionRef<void()> fn);
+
+// Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
+// collection) or CGC_ENOMEM; *freed gets the objects freed either way.
+int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed);
 
 // Monotonic nanoseconds.
 uint64_t NowNs();

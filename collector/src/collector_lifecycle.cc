@@ -4,8 +4,10 @@
 #include "alloc_hooks/alloc_hooks.h"
 #include "census.h"
 #include "collect.h"
+#include "cycle_report.h"
 #include "dealloc.h"
 #include "events.h"
+#include "log.h"
 #include "mark_stack.h"
 #include "object.h"
 #include "phases.h"
@@ -54,9 +56,9 @@ bool HoldEveryLiveObject(ObjectStack& out) {
 void FinalizeAndFreeEverything() {
   ObjectStack objects;
   if (!HoldEveryLiveObject(objects)) {
-    std::fprintf(stderr,
-                 "cyclegc: shutdown: out of memory listing leftover objects; "
-                 "their memory goes with the heaps, unfinalized\n");
+    Log(CGC_LOG_WARNING,
+        "cyclegc: shutdown: out of memory listing leftover objects; "
+        "their memory goes with the heaps, unfinalized");
     return;
   }
   WeakrefCallbackQueue callbacks;
@@ -85,6 +87,7 @@ void CollectorSetDebug(unsigned debug) {
   EventsSetDebug(debug);
   g_census_enabled.store((debug & CGC_DEBUG_CENSUS) != 0,
                          std::memory_order_relaxed);
+  CyclesConfigure((debug & CGC_DEBUG_CYCLES) != 0, 0);
 }
 
 absl::Status CollectorInit(const Config& config) {
@@ -96,10 +99,11 @@ absl::Status CollectorInit(const Config& config) {
 void CollectorShutdown() {
   Collect(CGC_REASON_SHUTDOWN, TriggerFigures{});
   RunExclusively(&FinalizeAndFreeEverything);
-  if (CensusEnabled()) CensusPrint(stderr, kCensusTopTypes);
+  if (CensusEnabled()) CensusPrint(kCensusTopTypes);
   FreeAllWeakrefs();
   RemoveAllCallbacks();
   CensusForgetNames();
+  CyclesShutdown();
   g_census_enabled.store(false, std::memory_order_relaxed);
   EventsSetDebug(0);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "abi.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -47,8 +48,10 @@ std::string ExpectedTriggerKinds() {
 constexpr env::EnumName kDebugFlags[] = {
     {"stats", CGC_DEBUG_STATS},
     {"census", CGC_DEBUG_CENSUS},
+    {"cycles", CGC_DEBUG_CYCLES},
 };
-constexpr unsigned kAllDebugFlags = CGC_DEBUG_STATS | CGC_DEBUG_CENSUS;
+constexpr unsigned kAllDebugFlags =
+    CGC_DEBUG_STATS | CGC_DEBUG_CENSUS | CGC_DEBUG_CYCLES;
 
 }  // namespace
 
@@ -207,7 +210,7 @@ absl::Status ValidateConfig(const Config& c) {
   }
   if ((c.debug & ~kAllDebugFlags) != 0) {
     return FieldError("debug", absl::StrFormat("0x%x", c.debug),
-                      "a combination of CGC_DEBUG_STATS and CGC_DEBUG_CENSUS");
+                      "a combination of CGC_DEBUG_STATS, _CENSUS and _CYCLES");
   }
   return absl::OkStatus();
 }
@@ -259,7 +262,6 @@ const char* TriggerName(cgc_trigger_kind kind) {
 
 }  // namespace cyclegc::internal
 
-extern "C" CGC_API void cgc_config_default(cgc_config* config) {
-  if (config == nullptr) return;
-  cyclegc::internal::ConfigToUser(cyclegc::internal::Config{}, config);
+void cyclegc::internal::FillConfigDefaults(cgc_config* config) {
+  ConfigToUser(Config{}, config);
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "last_error.h"
+#include "log.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -65,7 +66,7 @@ std::string FormatStatsLine(const cgc_event& e) {
 
 void FireEvent(const cgc_event& ev) {
   if (ev.kind == CGC_EVENT_STOP && (EventsDebug() & CGC_DEBUG_STATS) != 0) {
-    std::fprintf(stderr, "%s\n", FormatStatsLine(ev).c_str());
+    Log(CGC_LOG_INFO, FormatStatsLine(ev));
   }
   // A snapshot, called without the lock: callbacks may (un)register.
   std::vector<std::pair<Callback, void*>> snapshot;

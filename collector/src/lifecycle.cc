@@ -3,9 +3,12 @@
 
 #include <atomic>
 
+#include "abi.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "cycle_report.h"
 #include "last_error.h"
 #include "refcount.h"
 #include "registry.h"
@@ -23,6 +26,13 @@ int InitLocked(const cgc_config* config)
   if (g_initialized.load()) {
     return SetLastError(
         CGC_ESTATE, "cgc_init: already initialised (call cgc_shutdown first)");
+  }
+  cgc_config imported;
+  if (config != nullptr) {
+    if (absl::Status s = ImportConfig(config, &imported); !s.ok()) {
+      return SetLastError(CGC_EINVAL, absl::StrCat("cgc_init: ", s.message()));
+    }
+    config = &imported;
   }
   absl::StatusOr<Config> cfg = LoadConfig(config);
   if (!cfg.ok()) return SetLastError(CGC_EINVAL, cfg.status().message());
@@ -47,6 +57,11 @@ int InitLocked(const cgc_config* config)
     alloc::Shutdown();
     return SetLastError(s);
   }
+  // cgc_config fields appended after 0.1 that the collector reads itself.
+  if (config != nullptr) {
+    CyclesConfigure((cfg->debug & CGC_DEBUG_CYCLES) != 0,
+                    config->cycle_samples);
+  }
   return CGC_OK;
 }
 
@@ -66,12 +81,11 @@ CGC_API int cgc_init(const cgc_config* config) {
   return ci::InitLocked(config);
 }
 
-CGC_API void cgc_shutdown(void) {
+CGC_API int cgc_shutdown(void) {
   namespace ci = cyclegc::internal;
   absl::MutexLock lock(&ci::g_lifecycle_mu);
   if (!ci::g_initialized.load()) {
-    ci::SetLastError(CGC_ESTATE, "cgc_shutdown: not initialised");
-    return;
+    return ci::SetLastError(CGC_ESTATE, "cgc_shutdown: not initialised");
   }
   // Other threads' heaps can only be detached on their own threads: shutting
   // down under them would free memory they still use.
@@ -81,11 +95,10 @@ CGC_API void cgc_shutdown(void) {
     others = ci::ThreadCount() - (ci::CurrentThread() != nullptr ? 1 : 0);
   }
   if (others != 0) {
-    ci::SetLastError(CGC_ESTATE,
-                     absl::StrFormat("cgc_shutdown: %u other thread(s) still "
-                                     "attached; detach them first",
-                                     others));
-    return;
+    return ci::SetLastError(
+        CGC_ESTATE, absl::StrFormat("cgc_shutdown: %u other thread(s) still "
+                                    "attached; detach them first",
+                                    others));
   }
   bool attached_here = ci::CurrentThread() != nullptr;
   if (!attached_here) attached_here = ci::AttachCurrentThread() == CGC_OK;
@@ -95,6 +108,7 @@ CGC_API void cgc_shutdown(void) {
   ci::ResetPerThreadIndices();
   ci::g_initialized.store(false, std::memory_order_release);
   cyclegc::alloc::Shutdown();
+  return CGC_OK;
 }
 
 CGC_API int cgc_thread_attach(void) {

@@ -2,6 +2,8 @@
 #include <atomic>
 #include <string>
 
+#include "abi.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "allocation_meter.h"
@@ -19,6 +21,12 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   if (type == nullptr) {
     ci::SetLastError(CGC_EINVAL, "cgc_alloc: type is NULL");
     return nullptr;
+  }
+  if (type->size != sizeof(cgc_type)) {
+    if (absl::Status s = ci::CheckType(type); !s.ok()) {
+      ci::SetLastError(CGC_EINVAL, absl::StrCat("cgc_alloc: ", s.message()));
+      return nullptr;
+    }
   }
   if (size < sizeof(cgc_object)) {
     ci::SetLastError(

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "delay_line.h"
+#include "log.h"
 #include "object.h"
 #include "phases.h"
 
@@ -16,14 +17,13 @@ namespace {
 #ifndef NDEBUG
 [[noreturn]] void AbortOnUnownedReference(const cgc_object* self,
                                           const cgc_object* ref) {
-  std::fprintf(stderr,
-               "cyclegc: traverse of an object of type '%s' (%p) reported a "
-               "reference to "
-               "an object of type '%s' (%p) that it does not own (gc_refs "
-               "would go below "
-               "zero): the traverse visits a reference it never counted\n",
-               TypeName(self), static_cast<const void*>(self), TypeName(ref),
-               static_cast<const void*>(ref));
+  LogF(CGC_LOG_ERROR,
+       "cyclegc: traverse of an object of type '%s' (%p) reported a "
+       "reference to an object of type '%s' (%p) that it does not own "
+       "(gc_refs would go below zero): the traverse visits a reference it "
+       "never counted",
+       TypeName(self), static_cast<const void*>(self), TypeName(ref),
+       static_cast<const void*>(ref));
   std::abort();
 }
 #endif

@@ -11,6 +11,7 @@
 
 #include "absl/types/span.h"
 #include "dealloc.h"
+#include "log.h"
 #include "object.h"
 #include "registry.h"
 #include "seams.h"
@@ -33,8 +34,8 @@ std::atomic_ref<uintptr_t> Tid(cgc_object* o) {
 }
 
 [[noreturn]] void DieUnderflow(const cgc_object* o) {
-  std::fprintf(stderr, "cyclegc: decref below zero on object %p of type '%s'\n",
-               static_cast<const void*>(o), TypeName(o));
+  LogF(CGC_LOG_ERROR, "cyclegc: decref below zero on object %p of type '%s'",
+       static_cast<const void*>(o), TypeName(o));
   std::abort();
 }
 

@@ -1,7 +1,11 @@
 #include "stats.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 
+#include "abi.h"
+#include "absl/strings/str_format.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "last_error.h"
 #include "seams.h"
@@ -20,11 +24,13 @@ std::atomic<uint64_t> g_max_pause{0};
 std::atomic<uint64_t> g_total_pause{0};
 std::atomic<size_t> g_full_page_bytes_after{0};
 std::atomic<size_t> g_long_lived{0};
+std::atomic<uint64_t> g_failed{0};
 
 }  // namespace
 
 void StatsRecordCollection(const cgc_event& stop) {
   g_collections.fetch_add(1, kRelaxed);
+  if (stop.status != CGC_OK) g_failed.fetch_add(1, kRelaxed);
   g_resurrected.fetch_add(stop.resurrected, kRelaxed);
   g_finalizers.fetch_add(stop.finalized, kRelaxed);
   g_last_pause.store(stop.pause_ns, kRelaxed);
@@ -41,7 +47,7 @@ uint64_t StatsCollections() { return g_collections.load(kRelaxed); }
 
 void StatsReset() {
   for (auto* a : {&g_collections, &g_collected, &g_resurrected, &g_finalizers,
-                  &g_last_pause, &g_max_pause, &g_total_pause}) {
+                  &g_last_pause, &g_max_pause, &g_total_pause, &g_failed}) {
     a->store(0, kRelaxed);
   }
   g_full_page_bytes_after.store(0, kRelaxed);
@@ -50,11 +56,27 @@ void StatsReset() {
 
 }  // namespace cyclegc::internal
 
-extern "C" int cgc_get_stats(cgc_stats* out) {
+extern "C" int cgc_get_stats_sized_(cgc_stats* out, size_t size) {
   using namespace cyclegc::internal;
   if (out == nullptr)
     return SetLastError(CGC_EINVAL, "cgc_get_stats: out is NULL");
-  *out = cgc_stats{};
+  if (size < kStatsMinSize) {
+    return SetLastError(
+        CGC_EINVAL, absl::StrFormat("cgc_get_stats: size %u is smaller than "
+                                    "any cgc_stats layout (%u bytes)",
+                                    size, kStatsMinSize));
+  }
+  // Filled in full here, then as much as the caller's layout holds.
+  cgc_stats all{};
+  FillStats(&all);
+  if (size > sizeof(cgc_stats)) std::memset(out, 0, size);
+  std::memcpy(out, &all, std::min(size, sizeof(cgc_stats)));
+  out->size = std::min(size, sizeof(cgc_stats));
+  return CGC_OK;
+}
+
+void cyclegc::internal::FillStats(cgc_stats* out) {
+  using namespace cyclegc::internal;
   out->collections = g_collections.load(kRelaxed);
   out->objects_collected = g_collected.load(kRelaxed);
   out->objects_resurrected = g_resurrected.load(kRelaxed);
@@ -66,6 +88,6 @@ extern "C" int cgc_get_stats(cgc_stats* out) {
   out->full_page_bytes = cyclegc::alloc::FullPageBytes();
   out->full_page_bytes_after = g_full_page_bytes_after.load(kRelaxed);
   // The trigger owns young, deferrals, the policy and may refine long_lived.
+  out->collections_failed = g_failed.load(kRelaxed);
   TriggerFillStats(out);
-  return CGC_OK;
 }

@@ -17,6 +17,8 @@ void StatsCountCollectedDeath();
 // Deaths counted so far: a collection's count is the difference across it.
 uint64_t StatsCollectedDeaths();
 uint64_t StatsCollections();
+// Every counter, the trigger's included (what cgc_get_stats copies from).
+void FillStats(cgc_stats* out);
 void StatsReset();
 
 }  // namespace cyclegc::internal

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
+#include "log.h"
 #include "trigger_state.h"
 
 namespace cyclegc::internal {
@@ -19,11 +20,11 @@ void Defer(TriggerState& t, const TriggerSnapshot& s, const Decision& d) {
   t.deferred_young.fetch_add(moved, std::memory_order_relaxed);
   t.deferrals.fetch_add(1, std::memory_order_relaxed);
   if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
-    absl::FPrintF(stderr,
-                  "cyclegc: deferred collection (trigger=%s young=%u "
-                  "deferred=%u estimate=%u at_last=%u)\n",
-                  TriggerName(t.policy.load()->kind()), s.young,
-                  s.deferred_young + moved, d.estimate_now, s.estimate_at_last);
+    LogF(CGC_LOG_INFO,
+         "cyclegc: deferred collection (trigger=%s young=%u "
+         "deferred=%u estimate=%u at_last=%u)",
+         TriggerName(t.policy.load()->kind()), s.young,
+         s.deferred_young + moved, d.estimate_now, s.estimate_at_last);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "collect.h"
 #include "futex.h"
+#include "log.h"
 #include "seams.h"
 #include "trigger_state.h"
 
@@ -60,11 +61,11 @@ bool WaitForRunningCollection(TriggerState& t) {
   if (!finished) {
     t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
     if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
-      absl::FPrintF(stderr,
-                    "cyclegc: held thread released after %s with the "
-                    "collection still running (does it wait for a lock this "
-                    "thread holds?)\n",
-                    absl::FormatDuration(kMaxHold));
+      LogF(CGC_LOG_WARNING,
+           "cyclegc: held thread released after %s with the "
+           "collection still running (does it wait for a lock this "
+           "thread holds?)",
+           absl::FormatDuration(kMaxHold));
     }
   }
   return finished;

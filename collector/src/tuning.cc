@@ -3,9 +3,14 @@
 // messages as cgc_init's fields and CYCLEGC_* variables; an error changes
 // nothing. The new policy takes over at the next decision with the counters
 // the old one left (young, survivors, the memory baseline).
+#include <algorithm>
+#include <cstring>
+
+#include "abi.h"
 #include "absl/base/const_init.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "config.h"
 #include "cyclegc/cyclegc.h"
@@ -36,16 +41,27 @@ namespace ci = cyclegc::internal;
 
 extern "C" {
 
-CGC_API int cgc_get_config(cgc_config* out) {
+CGC_API int cgc_get_config_sized_(cgc_config* out, size_t size) {
   if (out == nullptr) {
     return ci::SetLastError(CGC_EINVAL, "cgc_get_config: out is NULL");
+  }
+  if (size < ci::kConfigMinSize) {
+    return ci::SetLastError(
+        CGC_EINVAL, absl::StrFormat("cgc_get_config: size %u is smaller than "
+                                    "any cgc_config layout (%u bytes)",
+                                    size, ci::kConfigMinSize));
   }
   absl::StatusOr<ci::Config> c = ci::TriggerConfig();
   if (!c.ok()) {
     return ci::SetLastError(
         CGC_ESTATE, absl::StrCat("cgc_get_config: ", c.status().message()));
   }
-  ci::ConfigToUser(*c, out);
+  // The caller's layout: fields this library knows, up to its size.
+  cgc_config full{};
+  ci::FillConfigDefaults(&full);
+  ci::ConfigToUser(*c, &full);
+  full.size = size;
+  std::memcpy(out, &full, std::min(size, sizeof(cgc_config)));
   return CGC_OK;
 }
 
@@ -53,8 +69,13 @@ CGC_API int cgc_set_config(const cgc_config* config) {
   if (config == nullptr) {
     return ci::SetLastError(CGC_EINVAL, "cgc_set_config: config is NULL");
   }
+  cgc_config imported;
+  if (absl::Status s = ci::ImportConfig(config, &imported); !s.ok()) {
+    return ci::SetLastError(CGC_EINVAL,
+                            absl::StrCat("cgc_set_config: ", s.message()));
+  }
   absl::MutexLock lock(&ci::g_tuning_mu);
-  return ci::Apply("cgc_set_config", ci::ConfigFromUser(*config));
+  return ci::Apply("cgc_set_config", ci::ConfigFromUser(imported));
 }
 
 CGC_API int cgc_set_option(const char* name, const char* value) {

@@ -29,7 +29,8 @@ static void pair_clear(cgc_object *self) {
 static int destroyed;
 static void pair_destroy(cgc_object *self) { (void)self; ++destroyed; }
 
-static const cgc_type pair_type = {"pair", pair_traverse, pair_clear, NULL, pair_destroy};
+static const cgc_type pair_type = {sizeof(cgc_type), "pair", pair_traverse, pair_clear, NULL,
+                                   pair_destroy};
 
 int main(void) {
   if (cgc_init(NULL) != 0) {

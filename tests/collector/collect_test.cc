@@ -194,7 +194,8 @@ void ResurrectingFinalize(cgc_object* self) {
   cgc_incref(self);
   g_resurrected = self;
 }
-const cgc_type kResurrectingType = {"Resurrecting", NodeTraverse, NodeClear,
+const cgc_type kResurrectingType = {sizeof(cgc_type),     "Resurrecting",
+                                    NodeTraverse,         NodeClear,
                                     ResurrectingFinalize, NodeDestroy};
 
 TEST_F(CollectTest, FinalizerResurrectionKeepsObjectAndWhatItReaches) {
@@ -238,7 +239,8 @@ void CycleMakingFinalize(cgc_object*) {
   cgc_decref(a);
   cgc_decref(b);
 }
-const cgc_type kCycleMakerType = {"CycleMaker", NodeTraverse, NodeClear,
+const cgc_type kCycleMakerType = {sizeof(cgc_type),    "CycleMaker",
+                                  NodeTraverse,        NodeClear,
                                   CycleMakingFinalize, NodeDestroy};
 
 TEST_F(CollectTest, FinalizerThatCreatesNewCycles) {
@@ -258,7 +260,8 @@ void CollectingFinalize(cgc_object*) {
   g_counters.finalized.fetch_add(1);
   g_nested_result = cgc_collect();  // must not deadlock
 }
-const cgc_type kCollectingType = {"Collecting", NodeTraverse, NodeClear,
+const cgc_type kCollectingType = {sizeof(cgc_type),   "Collecting",
+                                  NodeTraverse,       NodeClear,
                                   CollectingFinalize, NodeDestroy};
 
 TEST_F(CollectTest, CollectFromInsideAFinalizerReturnsZero) {
@@ -314,8 +317,8 @@ int LyingTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   NodeTraverse(self, visit, arg);
   return NodeTraverse(self, visit, arg);
 }
-const cgc_type kLyingType = {"LyingType", LyingTraverse, NodeClear, nullptr,
-                             NodeDestroy};
+const cgc_type kLyingType = {sizeof(cgc_type), "LyingType", LyingTraverse,
+                             NodeClear,        nullptr,     NodeDestroy};
 
 TEST_F(CollectTest, TraverseReportingAnUnownedReferenceAbortsNamingTheType) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");

@@ -28,7 +28,7 @@ class LateResurrectionTest : public ::testing::Test {
 };
 
 void CountFinalize(cgc_object*) { g_counters.finalized.fetch_add(1); }
-const cgc_type kFinalType = {"Final", NodeTraverse, NodeClear, CountFinalize,
+const cgc_type kFinalType = {sizeof(cgc_type), "Final", NodeTraverse, NodeClear, CountFinalize,
                              NodeDestroy};
 
 std::atomic<cgc_weakref*> g_weak{nullptr};
@@ -70,7 +70,7 @@ void ClearKeepingSelf(cgc_object* self) {
   g_kept.store(self);
   NodeClear(self);
 }
-const cgc_type kKeepType = {"Keep", NodeTraverse, ClearKeepingSelf, nullptr,
+const cgc_type kKeepType = {sizeof(cgc_type), "Keep", NodeTraverse, ClearKeepingSelf, nullptr,
                             NodeDestroy};
 
 uint64_t Collected() {

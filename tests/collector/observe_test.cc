@@ -75,7 +75,7 @@ void SlowDestroy(cgc_object* self) {
   std::this_thread::sleep_for(kSlowDestroy);
   NodeDestroy(self);
 }
-const cgc_type kSlowType = {"Slow", NodeTraverse, NodeClear, nullptr,
+const cgc_type kSlowType = {sizeof(cgc_type), "Slow", NodeTraverse, NodeClear, nullptr,
                             SlowDestroy};
 
 TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
@@ -133,11 +133,12 @@ TEST_F(ObserveTest, StatsLineNamesReasonAndFigures) {
   EXPECT_NE(line.find("collected=40"), std::string::npos) << line;
 }
 
-const cgc_type kSession = {"Session", NodeTraverse, NodeClear, nullptr,
-                           NodeDestroy};
-const cgc_type kTask = {"Task", NodeTraverse, NodeClear, nullptr, NodeDestroy};
-const cgc_type kBuffer = {"Buffer", NodeTraverse, NodeClear, nullptr,
-                          NodeDestroy};
+const cgc_type kSession = {sizeof(cgc_type), "Session", NodeTraverse,
+                           NodeClear,        nullptr,   NodeDestroy};
+const cgc_type kTask = {sizeof(cgc_type), "Task",  NodeTraverse,
+                        NodeClear,        nullptr, NodeDestroy};
+const cgc_type kBuffer = {sizeof(cgc_type), "Buffer", NodeTraverse,
+                          NodeClear,        nullptr,  NodeDestroy};
 
 TEST_F(ObserveTest, CensusNamesTheLeakingTwoTypeCycleFirst) {
   cgc_census_reset();

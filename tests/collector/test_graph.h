@@ -43,8 +43,8 @@ inline void NodeDestroy(cgc_object* self) {
   g_counters.destroyed.fetch_add(1, std::memory_order_relaxed);
 }
 
-inline const cgc_type kNodeType = {"Node", NodeTraverse, NodeClear, nullptr,
-                                   NodeDestroy};
+inline const cgc_type kNodeType = {sizeof(cgc_type), "Node",  NodeTraverse,
+                                   NodeClear,        nullptr, NodeDestroy};
 
 inline cgc_object* NewNode(const cgc_type* type = &kNodeType, int id = 0) {
   cgc_object* o = cgc_alloc(type, sizeof(Node));

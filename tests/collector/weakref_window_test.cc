@@ -34,9 +34,9 @@ void FinalizeMakingWeakref(cgc_object* self) {
   g_probe.store(cgc_weakref_new(self, &CountLate, nullptr));
 }
 
-const cgc_type kProbingType = {"Probing", NodeTraverse, ProbingClear, nullptr,
+const cgc_type kProbingType = {sizeof(cgc_type), "Probing", NodeTraverse, ProbingClear, nullptr,
                                NodeDestroy};
-const cgc_type kFinalWeakType = {"FinalWeak", NodeTraverse, ProbingClear,
+const cgc_type kFinalWeakType = {sizeof(cgc_type), "FinalWeak", NodeTraverse, ProbingClear,
                                  FinalizeMakingWeakref, NodeDestroy};
 
 class WeakrefWindowTest : public ::testing::Test {

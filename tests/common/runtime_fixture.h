@@ -34,8 +34,8 @@ inline void NodeDestroy(cgc_object* self) {
   if (n->destroyed != nullptr) n->destroyed->fetch_add(1);
   if (n->destroyed_on != nullptr) *n->destroyed_on = std::this_thread::get_id();
 }
-inline const cgc_type kNodeType = {"TestNode", NodeTraverse, NodeClear, nullptr,
-                                   NodeDestroy};
+inline const cgc_type kNodeType = {sizeof(cgc_type), "TestNode", NodeTraverse,
+                                   NodeClear,        nullptr,    NodeDestroy};
 
 inline Node* NewNode(std::atomic<int>* destroyed = nullptr,
                      std::thread::id* destroyed_on = nullptr) {

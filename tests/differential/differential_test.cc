@@ -64,8 +64,9 @@ void Destroy(cgc_object* self) {
 void FinalizeMakingWeakref(cgc_object* self) {
   g_window.Keep(As(self)->id, cgc_weakref_new(self, nullptr, nullptr));
 }
-const cgc_type kObjType = {"DiffObj", Traverse, Clear, nullptr, Destroy};
-const cgc_type kFinalObjType = {"DiffFinal", Traverse, Clear,
+const cgc_type kObjType = {sizeof(cgc_type), "DiffObj", Traverse, Clear,
+                           nullptr,          Destroy};
+const cgc_type kFinalObjType = {sizeof(cgc_type), "DiffFinal", Traverse, Clear,
                                 FinalizeMakingWeakref, Destroy};
 
 double Scale() {

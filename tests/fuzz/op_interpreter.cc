@@ -162,10 +162,10 @@ void OnEvent(const cgc_event* ev, void*) {
   if (ev->kind == CGC_EVENT_STOP) ++g_obs->collections;
 }
 
-const cgc_type kPlainType = {"fuzz.plain", NodeTraverse, NodeClear, nullptr,
-                             NodeDestroy};
-const cgc_type kFinalType = {"fuzz.final", NodeTraverse, NodeClear,
-                             NodeFinalize, NodeDestroy};
+const cgc_type kPlainType = {sizeof(cgc_type), "fuzz.plain", NodeTraverse,
+                             NodeClear,        nullptr,      NodeDestroy};
+const cgc_type kFinalType = {sizeof(cgc_type), "fuzz.final", NodeTraverse,
+                             NodeClear,        NodeFinalize, NodeDestroy};
 
 // ---- The reference model
 // -------------------------------------------------------

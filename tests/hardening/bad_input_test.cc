@@ -31,7 +31,8 @@ void Clear(cgc_object* self) {
     cgc_decref(next);
   }
 }
-const cgc_type kNode = {"hardening.Node", Traverse, Clear, nullptr, nullptr};
+const cgc_type kNode = {sizeof(cgc_type), "hardening.Node", Traverse, Clear,
+                        nullptr,          nullptr};
 
 // Allocates and drops a two-object cycle, collects, and returns what the
 // collection freed: proof that the runtime works normally.

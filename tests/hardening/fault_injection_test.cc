@@ -57,8 +57,10 @@ void Destroy(cgc_object* self) {
 void Finalize(cgc_object*) { ++g_counts.finalized; }
 void OnWeakDeath(cgc_weakref*, void*) { ++g_counts.callbacks; }
 
-const cgc_type kPlain = {"fi.Plain", Traverse, Clear, nullptr, Destroy};
-const cgc_type kFinal = {"fi.Final", Traverse, Clear, Finalize, Destroy};
+const cgc_type kPlain = {sizeof(cgc_type), "fi.Plain", Traverse, Clear,
+                         nullptr,          Destroy};
+const cgc_type kFinal = {sizeof(cgc_type), "fi.Final", Traverse, Clear,
+                         Finalize,         Destroy};
 
 // What one run allocated and still refers to.
 struct Run {
@@ -236,6 +238,34 @@ TEST_F(FaultInjection, CensusTableInsertFailureOnlySkipsCounting) {
   const int reached = FailEveryPoint("census.", 10, 10, &survived);
   Report("census", reached, survived);
   EXPECT_GE(survived["census.table_insert"], 1);
+}
+
+// cgc_collect returns 0 for "nothing freed" and "failed" alike; cgc_collect_ex,
+// the STOP event and the stats tell the failure apart.
+TEST_F(FaultInjection, CollectExReportsACollectionThatRanOutOfMemory) {
+  StartRuntime();
+  std::vector<cgc_object*> live;
+  for (int i = 0; i < 3000; ++i) {
+    cgc_object* o = cgc_alloc(&kPlain, sizeof(Node));
+    ASSERT_NE(o, nullptr) << cgc_last_error();
+    reinterpret_cast<Node*>(o)->magic = kAlive;
+    live.push_back(o);
+  }
+  FaultInjectionArm(1, "collector.object_stack_grow");
+  size_t freed = 99;
+  EXPECT_EQ(cgc_collect_ex(&freed), CGC_ENOMEM);
+  FaultInjectionDisarm();
+  EXPECT_EQ(freed, 0u);
+  EXPECT_THAT(cgc_last_error(), HasSubstr("out of memory"));
+  cgc_stats stats;
+  ASSERT_EQ(cgc_get_stats(&stats), CGC_OK);
+  EXPECT_EQ(stats.collections_failed, 1u);
+  EXPECT_EQ(cgc_collect_ex(&freed), CGC_OK);  // the next one works
+  ASSERT_EQ(cgc_get_stats(&stats), CGC_OK);
+  EXPECT_EQ(stats.collections_failed, 1u);
+  for (cgc_object* o : live) cgc_decref(o);
+  cgc_census_enable(0);
+  cgc_shutdown();
 }
 
 TEST_F(FaultInjection, ArmedFailureHitsExactlyTheNthVisit) {

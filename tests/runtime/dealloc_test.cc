@@ -58,8 +58,9 @@ void PhoenixFinalize(cgc_object* self) {
   g_resurrected = self;
 }
 void PhoenixDestroy(cgc_object*) { ++g_destroyed; }
-const cgc_type kPhoenixType = {"Phoenix", nullptr, nullptr, PhoenixFinalize,
-                               PhoenixDestroy};
+const cgc_type kPhoenixType = {sizeof(cgc_type), "Phoenix",
+                               nullptr,          nullptr,
+                               PhoenixFinalize,  PhoenixDestroy};
 
 TEST_F(DeallocTest, FinalizerRunsOnceAndMayResurrect) {
   g_finalized = g_destroyed = 0;

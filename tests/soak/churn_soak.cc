@@ -55,7 +55,8 @@ void Destroy(cgc_object* self) {
   n->payload = nullptr;
   g_destroyed.fetch_add(1, std::memory_order_relaxed);
 }
-const cgc_type kNode = {"soak.Node", Traverse, Clear, nullptr, Destroy};
+const cgc_type kNode = {sizeof(cgc_type), "soak.Node", Traverse, Clear,
+                        nullptr,          Destroy};
 
 cgc_object* NewNode(std::mt19937& rng) {
   auto* n = reinterpret_cast<Node*>(cgc_alloc(&kNode, sizeof(Node)));

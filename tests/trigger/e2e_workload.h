@@ -42,8 +42,8 @@ inline void UnitDestroy(cgc_object* self) {
   u->payload = nullptr;
   ++g_destroyed;
 }
-inline const cgc_type kUnitType = {"e2e.Unit", UnitTraverse, UnitClear, nullptr,
-                                   UnitDestroy};
+inline const cgc_type kUnitType = {sizeof(cgc_type), "e2e.Unit", UnitTraverse,
+                                   UnitClear,        nullptr,    UnitDestroy};
 
 inline void OnEvent(const cgc_event* e, void*) {
   if (e->kind != CGC_EVENT_START) return;

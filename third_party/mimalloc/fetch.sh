@@ -3,7 +3,12 @@
 # upstream tarball's SHA-256, applies our patch series and leaves the patched tree
 # in a cache directory outside the source tree.
 #
-#   fetch.sh <cache-root>     prints the patched source directory on stdout
+#   fetch.sh <cache-root>              prints the patched source directory
+#   fetch.sh <cache-root> <source-dir> the same from an already fetched tree
+#                                      (offline and packaged builds: no apt)
+#
+# A <source-dir> that fetch.sh patched itself (it has .cyclegc-patched) is used
+# as it is; a pristine mimalloc 2.0.9 tree is copied into the cache and patched.
 #
 # apt is used with a private sources file and private list/cache directories
 # (-o options), so the system's apt configuration is never changed. The archive
@@ -17,7 +22,8 @@ readonly UPSTREAM_VERSION=2.0.9+ds
 readonly ORIG_SHA256=cbc9d207ff105ad1f0cb739c378076143a6452b8d0624309cea0abfb040e972b
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache_root=${1:?usage: fetch.sh <cache-root>}
+cache_root=${1:?usage: fetch.sh <cache-root> [<source-dir>]}
+given_src=${2:-}
 mkdir -p "$cache_root"
 cache_root=$(cd "$cache_root" && pwd)
 
@@ -30,6 +36,35 @@ patch_hash=$( (cat "$here/patches/series"; while read -r p; do
   [[ -z $p || $p == \#* ]] && continue; cat "$here/patches/$p"; done <"$here/patches/series") |
   sha256sum | cut -c1-16)
 out="$cache_root/$PKG-$DEB_VERSION-$patch_hash"
+
+# apply_series <src-dir>: applies patches/series in order.
+apply_series() {
+  while read -r p; do
+    [[ -z $p || $p == \#* ]] && continue
+    log "applying $p"
+    patch -d "$1" -p1 --forward --batch --quiet <"$here/patches/$p" || die "patch $p does not apply to $1"
+  done <"$here/patches/series"
+  touch "$1/.cyclegc-patched"
+}
+
+if [[ -n $given_src ]]; then
+  [[ -f $given_src/src/static.c ]] || die "$given_src is not a mimalloc source tree (no src/static.c)"
+  if [[ -f $given_src/.cyclegc-patched ]]; then
+    (cd "$given_src" && pwd)
+    exit 0
+  fi
+  out="$out-local-$(cd "$given_src" && pwd | sha256sum | cut -c1-8)"
+  if [[ ! -f $out/.cyclegc-patched ]]; then
+    tmp=$(mktemp -d "$cache_root/unpack.XXXXXX")
+    cp -a "$given_src/." "$tmp/"
+    apply_series "$tmp"
+    rm -rf "$out"
+    mv "$tmp" "$out"
+  fi
+  echo "$out"
+  exit 0
+fi
+
 if [[ -f $out/.cyclegc-patched ]]; then
   echo "$out"
   exit 0
@@ -88,12 +123,7 @@ fi
 tmp=$(mktemp -d "$cache_root/unpack.XXXXXX")
 tar -xJf "$orig" -C "$tmp"
 src=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -1)
-while read -r p; do
-  [[ -z $p || $p == \#* ]] && continue
-  log "applying $p"
-  patch -d "$src" -p1 --forward --batch --quiet <"$here/patches/$p" || die "patch $p does not apply"
-done <"$here/patches/series"
-touch "$src/.cyclegc-patched"
+apply_series "$src"
 rm -rf "$out"
 mv "$src" "$out"
 rm -rf "$tmp"

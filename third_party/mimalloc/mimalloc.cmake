@@ -13,9 +13,18 @@ endif()
 set(CYCLEGC_CACHE_DIR "${_cgc_default_cache}" CACHE PATH
     "Where the patched mimalloc source tree is cached")
 
+# An offline or packaged build points this at a mimalloc 2.0.9 source tree it
+# already has (pristine, or one fetch.sh patched): no apt at configure time.
+set(CYCLEGC_MIMALLOC_SOURCE_DIR "" CACHE PATH
+    "An already fetched mimalloc 2.0.9 source tree (empty: fetch with apt)")
+
 set(_mi_dir "${CMAKE_CURRENT_LIST_DIR}")
+set(_mi_args "${CYCLEGC_CACHE_DIR}")
+if(CYCLEGC_MIMALLOC_SOURCE_DIR)
+  list(APPEND _mi_args "${CYCLEGC_MIMALLOC_SOURCE_DIR}")
+endif()
 execute_process(
-  COMMAND bash "${_mi_dir}/fetch.sh" "${CYCLEGC_CACHE_DIR}"
+  COMMAND bash "${_mi_dir}/fetch.sh" ${_mi_args}
   OUTPUT_VARIABLE CYCLEGC_MIMALLOC_SRC
   OUTPUT_STRIP_TRAILING_WHITESPACE
   RESULT_VARIABLE _mi_rc)

@@ -5,12 +5,24 @@
  *
  * Conventions: functions that can fail return int (0 = success, negative = error)
  * and leave a message for cgc_last_error() (thread-local, never NULL).
+ *
+ * ABI (docs/abi.md): every public struct starts with `size_t size`, the
+ * sizeof the caller was compiled with. Fields are only ever appended, so a
+ * program built against an older header keeps working with a newer library;
+ * CGC_HAS_FIELD tells whether a struct the library filled has a field.
  */
 #ifndef CYCLEGC_CYCLEGC_H_
 #define CYCLEGC_CYCLEGC_H_
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define CYCLEGC_VERSION_MAJOR 0
+#define CYCLEGC_VERSION_MINOR 2
+#define CYCLEGC_VERSION_PATCH 0
+
+/* Non-zero if *ptr (a struct of type `type` with a size field) holds `field`. */
+#define CGC_HAS_FIELD(type, ptr, field) ((ptr)->size > offsetof(type, field))
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,12 +59,16 @@ typedef struct cgc_object {
 
 typedef int (*cgc_visit_fn)(cgc_object *referent, void *arg);
 
+/* Static types set .size = sizeof(cgc_type); cgc_alloc rejects other sizes. */
 typedef struct cgc_type {
+  size_t size;      /* sizeof(cgc_type) */
   const char *name; /* for stats, census, errors */
   /* Visit every strong reference the object owns (NULL referents are skipped).
    * Return the first non-zero result of visit, or 0. */
   int (*traverse)(cgc_object *self, cgc_visit_fn visit, void *arg);
-  /* Drop the object's references; called to break cycles. */
+  /* Drop the object's references (set each to NULL, then decref it); called to
+   * break cycles. Must be idempotent: it also runs when the refcount reaches
+   * zero, possibly after the collector already cleared the object. */
   void (*clear)(cgc_object *self);
   /* Optional; runs at most once per object; may resurrect it. */
   void (*finalize)(cgc_object *self);
@@ -107,8 +123,12 @@ typedef enum cgc_trigger_kind {
  * outside the enum. Kinds are dense from 0: iterate until NULL. */
 CGC_API const char *cgc_trigger_name(cgc_trigger_kind kind);
 
-/* Debug flags (CYCLEGC_DEBUG=stats,census). */
-enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
+/* Debug flags (CYCLEGC_DEBUG=stats,census,cycles). */
+enum {
+  CGC_DEBUG_STATS = 1u << 0,
+  CGC_DEBUG_CENSUS = 1u << 1,
+  CGC_DEBUG_CYCLES = 1u << 2, /* cycle report (cgc_cycles_get) on, printed */
+};
 
 /* mem_min value meaning "the policy's own floor" (the default): pressure
  * 4 MiB, fullpages 64 KiB (one small mimalloc page), rss, count and paced
@@ -119,6 +139,7 @@ enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
 #define CGC_MEM_GROWTH_AUTO (-1.0)
 
 typedef struct cgc_config {
+  size_t size;                 /* sizeof(cgc_config): use cgc_config_default */
   size_t threshold;            /* young threshold; 0 disables automatic collection */
   cgc_trigger_kind trigger;
   double mem_growth;           /* fraction, e.g. 0.10, or CGC_MEM_GROWTH_AUTO */
@@ -127,10 +148,19 @@ typedef struct cgc_config {
   size_t memory_limit;         /* soft limit (paced policy), 0 = none */
   unsigned debug;              /* CGC_DEBUG_* bits */
   int apply_env;               /* non-zero: CYCLEGC_* variables override fields */
+  /* Appended in 0.2 (absent when size is smaller; the library's default). */
+  size_t cycle_samples;        /* cycles sampled per collection, 0 = default 8 */
 } cgc_config;
 
-/* Fill *config with the documented defaults (environment not consulted). */
-CGC_API void cgc_config_default(cgc_config *config);
+/* Fills the first `size` bytes of *config with the defaults and sets
+ * config->size; call it through cgc_config_default. */
+CGC_API int cgc_config_default_sized_(cgc_config *config, size_t size);
+
+/* Fill *config with the documented defaults (environment not consulted) and
+ * config->size. */
+static inline void cgc_config_default(cgc_config *config) {
+  (void)cgc_config_default_sized_(config, sizeof(cgc_config));
+}
 
 /* Start the runtime. NULL means defaults overridden by CYCLEGC_* environment
  * variables; a malformed variable fails init with a message naming it and the
@@ -146,8 +176,12 @@ CGC_API int cgc_init(const cgc_config *config);
  * cgc_init or after cgc_shutdown. */
 
 /* The settings in force (apply_env is 0). */
-CGC_API int cgc_get_config(cgc_config *out);
-/* Replace them: checked as cgc_init checks its fields (apply_env ignored). */
+CGC_API int cgc_get_config_sized_(cgc_config *out, size_t size);
+static inline int cgc_get_config(cgc_config *out) {
+  return cgc_get_config_sized_(out, sizeof(cgc_config));
+}
+/* Replace them: checked as cgc_init checks its fields, size included
+ * (apply_env ignored). */
 CGC_API int cgc_set_config(const cgc_config *config);
 /* One setting by its variable's name, parsed exactly as the environment
  * variable (same accepted forms and messages), e.g.
@@ -158,8 +192,10 @@ CGC_API int cgc_set_option(const char *name, const char *value);
 /* Message of this thread's last failure (never NULL). */
 CGC_API const char *cgc_last_error(void);
 
-/* Collect, finalize and free everything; afterwards only cgc_init may be called. */
-CGC_API void cgc_shutdown(void);
+/* Collect, finalize and free everything; afterwards only cgc_init may be called.
+ * Returns CGC_ESTATE (nothing done) if not initialised or if other threads are
+ * still attached. */
+CGC_API int cgc_shutdown(void);
 
 /* Every thread that touches objects attaches first. Objects of a detached (or
  * exited) thread stay valid, and its cyclic trash is still collected. */
@@ -201,8 +237,15 @@ typedef enum cgc_reason {
   CGC_REASON_COUNT_BACKSTOP = 7, /* pressure: many young objects, little memory */
 } cgc_reason;
 
-/* Full collection now; returns the number of objects it freed. */
+/* Full collection now; returns the number of objects it freed (0 also on
+ * failure: use cgc_collect_ex to tell the two apart). */
 CGC_API size_t cgc_collect(void);
+
+/* Full collection now. Returns 0, or CGC_ESTATE (calling thread not attached,
+ * or called from inside a collection: a finalizer or event callback) or
+ * CGC_ENOMEM (the collection could not complete); *freed (optional) gets the
+ * number of objects freed either way. */
+CGC_API int cgc_collect_ex(size_t *freed);
 
 /* Automatic collection on/off (refcounting always works). */
 CGC_API void cgc_enable(void);
@@ -216,6 +259,7 @@ CGC_API size_t cgc_full_page_bytes(void);
 CGC_API void cgc_add_external_pressure(int64_t bytes);
 
 typedef struct cgc_stats {
+  size_t size;                    /* how much of the struct the library filled */
   uint64_t collections;
   uint64_t objects_collected;     /* freed by the collector (not by refcounting) */
   uint64_t objects_resurrected;
@@ -230,13 +274,22 @@ typedef struct cgc_stats {
   size_t full_page_bytes_after;   /* right after the last collection */
   cgc_trigger_kind trigger;       /* policy in force */
   const char *trigger_name;       /* "fullpages", "rss", "count", "paced" */
+  /* Appended in 0.2. */
+  uint64_t collections_failed;    /* ended early on an error (out of memory) */
 } cgc_stats;
 
-CGC_API int cgc_get_stats(cgc_stats *out);
+/* Fills the first `size` bytes of *out; call it through cgc_get_stats. */
+CGC_API int cgc_get_stats_sized_(cgc_stats *out, size_t size);
+static inline int cgc_get_stats(cgc_stats *out) {
+  return cgc_get_stats_sized_(out, sizeof(cgc_stats));
+}
 
 typedef enum cgc_event_kind { CGC_EVENT_START = 0, CGC_EVENT_STOP = 1 } cgc_event_kind;
 
+/* Filled by the library: size is the library's; test new fields with
+ * CGC_HAS_FIELD(cgc_event, ev, field) before reading them. */
 typedef struct cgc_event {
+  size_t size;
   cgc_event_kind kind;
   cgc_reason reason;
   uint64_t collection;            /* 1-based index of this collection */
@@ -257,6 +310,8 @@ typedef struct cgc_event {
   uint64_t duration_ns;           /* wall time, start to end */
   size_t full_page_bytes_before;
   size_t full_page_bytes_after;
+  /* Appended in 0.2. */
+  int status;                     /* STOP: 0, or the CGC_E* error that ended it */
   /* From the start to the world's restart after the marking stop: clears and
    * destruction of the garbage run after it, with the other threads running. */
   uint64_t mark_restart_ns;
@@ -280,6 +335,45 @@ CGC_API void cgc_census_enable(int on);
 /* Copies up to `cap` entries, most bytes first; returns the number of types. */
 CGC_API size_t cgc_census_get(cgc_census_entry *out, size_t cap);
 CGC_API void cgc_census_reset(void);
+
+/* ---- Cycle report ---------------------------------------------------------- */
+
+/* For a sample of the cycles each collection frees (cgc_config.cycle_samples
+ * per collection), the ring of types around the cycle, grouped by shape. Off
+ * by default; CYCLEGC_DEBUG=cycles turns it on and prints each collection's. */
+typedef struct cgc_cycle_shape {
+  size_t size;       /* sizeof(cgc_cycle_shape) as the library filled it */
+  const char *ring;  /* "Session -> Task -> Closure -> Session"; valid until
+                        cgc_shutdown */
+  uint64_t cycles;   /* sampled cycles of this shape */
+  uint64_t objects;  /* objects on those rings and the trash they reached
+                        (each counted once, for the first sample reaching it) */
+  uint64_t bytes;    /* the bytes those objects held */
+} cgc_cycle_shape;
+
+CGC_API void cgc_cycles_enable(int on);
+/* Fills up to `cap` entries of `entry_size` bytes; call it through
+ * cgc_cycles_get. */
+CGC_API size_t cgc_cycles_get_sized_(cgc_cycle_shape *out, size_t cap,
+                                     size_t entry_size);
+/* Copies up to `cap` shapes, most cycles first; returns the number of shapes
+ * accumulated since the last reset. */
+static inline size_t cgc_cycles_get(cgc_cycle_shape *out, size_t cap) {
+  return cgc_cycles_get_sized_(out, cap, sizeof(cgc_cycle_shape));
+}
+CGC_API void cgc_cycles_reset(void);
+
+/* ---- Diagnostics ------------------------------------------------------------- */
+
+enum { CGC_LOG_INFO = 0, CGC_LOG_WARNING = 1, CGC_LOG_ERROR = 2 };
+
+/* Receives every line the library prints (debug output, warnings, fatal
+ * messages), without a trailing newline, possibly on any thread and while
+ * the world is stopped: it must not touch GC objects or call cyclegc. */
+typedef void (*cgc_log_fn)(int level, const char *line, void *arg);
+
+/* Routes the library's diagnostics to `fn`; NULL restores the default (stderr). */
+CGC_API void cgc_set_log_sink(cgc_log_fn fn, void *arg);
 
 /* ---- Inline fast paths (implementation detail) ----------------------------- */
 #include "cyclegc/internal/refcount_inl.h"

@@ -165,12 +165,15 @@ struct TypeOf {
   static void Destroy(cgc_object* self) { FromHeader<T>(self)->~T(); }
 
   static constexpr bool kHasFinalize = requires(T & t) { t.Finalize(); };
-  static inline const cgc_type type = {TypeNameOf<T>(), &Traverse, &Clear,
+  static inline const cgc_type type = {sizeof(cgc_type),
+                                       TypeNameOf<T>(),
+                                       &Traverse,
+                                       &Clear,
                                        kHasFinalize ? &Finalize : nullptr,
                                        &Destroy};
   // Used when T's constructor throws: the block is freed without ~T.
-  static inline const cgc_type raw_type = {TypeNameOf<T>(), nullptr, nullptr,
-                                           nullptr, nullptr};
+  static inline const cgc_type raw_type = {
+      sizeof(cgc_type), TypeNameOf<T>(), nullptr, nullptr, nullptr, nullptr};
 };
 
 }  // namespace detail

@@ -51,6 +51,14 @@ int RunSessionsCommand() {
     std::printf("    %-24s %10llu objects %12llu bytes\n",
                 row.type_name.c_str(), U(row.objects), U(row.bytes));
   }
+  std::printf("  sampled cycles:         %zu shapes%s\n", r->cycles.size(),
+              r->cycles.empty()
+                  ? " (none, or the report off: CYCLEGC_DEBUG=cycles)"
+                  : "");
+  for (const CycleRow& row : r->cycles) {
+    std::printf("    %6llu x %s (%llu bytes)\n", U(row.cycles),
+                row.ring.c_str(), U(row.bytes));
+  }
   return Verdict(r->completed == o.dispatches && r->sessions_live_after == 0 &&
                  r->tasks_live_after == 0);
 }

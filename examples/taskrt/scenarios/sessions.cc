@@ -37,6 +37,8 @@ absl::StatusOr<SessionsResult> RunSessions(const SessionsOptions& options) {
   cgc_disable();  // refcounting alone, until the explicit cgc_collect below
   if (options.census) cgc_census_enable(1);
   cgc_census_reset();
+  if (options.cycles) cgc_cycles_enable(1);
+  cgc_cycles_reset();
 
   SessionsResult result;
   std::vector<WeakRef<Session>> weak_sessions;
@@ -71,6 +73,11 @@ absl::StatusOr<SessionsResult> RunSessions(const SessionsOptions& options) {
   result.sessions_live_after = CountAlive(weak_sessions);
   result.tasks_live_after = CountAlive(weak_tasks);
   result.census = ReadCensus();
+  std::vector<cgc_cycle_shape> shapes(cgc_cycles_get(nullptr, 0));
+  shapes.resize(cgc_cycles_get(shapes.data(), shapes.size()));
+  for (const cgc_cycle_shape& s : shapes) {
+    result.cycles.push_back({s.ring, s.cycles, s.bytes});
+  }
   return result;
 }
 

@@ -15,6 +15,13 @@ struct SessionsOptions {
   int dispatches = 1000;
   bool break_cycle = false;
   bool census = false;  // also enabled by CYCLEGC_DEBUG=census
+  bool cycles = false;  // the cycle report; also CYCLEGC_DEBUG=cycles
+};
+
+struct CycleRow {
+  std::string ring;  // "Session -> Task -> ... -> Session"
+  uint64_t cycles = 0;
+  uint64_t bytes = 0;
 };
 
 struct CensusRow {
@@ -34,6 +41,7 @@ struct SessionsResult {
   int64_t sessions_live_after = 0;
   int64_t tasks_live_after = 0;
   std::vector<CensusRow> census;  // cyclic trash of this run, most bytes first
+  std::vector<CycleRow> cycles;   // sampled cycle shapes, most cycles first
 };
 
 absl::StatusOr<SessionsResult> RunSessions(const SessionsOptions& options);

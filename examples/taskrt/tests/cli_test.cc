@@ -103,6 +103,27 @@ TEST(CliTest, SessionsWithBreakCycleHaveNoCyclicTrash) {
   EXPECT_EQ(r.output.find(" Task "), std::string::npos) << r.output;
 }
 
+// The issue-17 acceptance run: CYCLEGC_DEBUG=cycles names the ring, and
+// with --break-cycle there is none.
+TEST(CliTest, SessionsCycleReportNamesTheRingUnlessBroken) {
+  const char* kRing = "Session -> Task -> SessionWorkerClosure -> Session";
+  Outcome r = RunTaskrt("sessions --dispatches=1000", "CYCLEGC_DEBUG=cycles");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(std::string("cyclegc cycles:      8 x ") + kRing),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("sampled cycles:         1 shapes"),
+            std::string::npos)
+      << r.output;
+  Outcome broken = RunTaskrt("sessions --dispatches=1000 --break-cycle",
+                             "CYCLEGC_DEBUG=cycles");
+  EXPECT_EQ(broken.exit_code, 0) << broken.output;
+  EXPECT_EQ(broken.output.find(" -> "), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("sampled cycles by shape (0 shapes)"),
+            std::string::npos)
+      << broken.output;
+}
+
 TEST(CliTest, BrokenLoopFailsAndWarns) {
   Outcome r = RunTaskrt(
       "fire-and-forget --tasks=200 --threshold=8 --loop-drops-waiting");

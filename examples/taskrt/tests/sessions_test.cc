@@ -41,11 +41,26 @@ TEST(SessionsTest, CycleKeepsSessionsAndTasksAliveUntilCollect) {
   EXPECT_TRUE(CensusNames(head, "Task"));
 }
 
+TEST(SessionsTest, TheCycleReportNamesTheSessionTaskRing) {
+  SessionsOptions o;
+  o.dispatches = 300;
+  o.cycles = true;
+  absl::StatusOr<SessionsResult> r = RunSessions(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->cycles.empty());
+  const std::string& ring = r->cycles[0].ring;
+  EXPECT_EQ(ring.rfind("Session -> ", 0), 0u) << ring;
+  EXPECT_NE(ring.find(" -> Task -> "), std::string::npos) << ring;
+  EXPECT_GT(r->cycles[0].cycles, 0u);
+  EXPECT_GT(r->cycles[0].bytes, 0u);
+}
+
 TEST(SessionsTest, BreakingTheCycleLetsRefcountingFreeEverything) {
   SessionsOptions o;
   o.dispatches = 300;
   o.break_cycle = true;
   o.census = true;
+  o.cycles = true;
   absl::StatusOr<SessionsResult> r = RunSessions(o);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->completed, 300);
@@ -55,6 +70,7 @@ TEST(SessionsTest, BreakingTheCycleLetsRefcountingFreeEverything) {
   EXPECT_EQ(r->collected, 0u);
   EXPECT_FALSE(CensusNames(r->census, "Session"));
   EXPECT_FALSE(CensusNames(r->census, "Task"));
+  EXPECT_TRUE(r->cycles.empty());
 }
 
 }  // namespace
