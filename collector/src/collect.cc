@@ -1,6 +1,7 @@
 #include "collect.h"
 
 #include <chrono>
+#include <thread>
 
 #include "absl/base/const_init.h"
 #include "absl/synchronization/mutex.h"
@@ -46,6 +47,7 @@ uint64_t Stop(Pauses& p) {
 // stopper once the world restarts, which may queue its children in turn. Such
 // deaths can take one stop per level of a chain that alternates owners.
 inline constexpr int kMaxReapStops = 64;
+inline constexpr uint64_t kMaxDrainWaitNs = 20'000'000;
 
 bool MergesPending() {
   return g_safepoint_word.load(std::memory_order_acquire) >= kPendingMergeUnit;
@@ -72,12 +74,22 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
 // (and the census) is exact when cgc_collect returns.
 // Per-thread-counted members reach zero unseen (only a stopped merge sees
 // it): `per_thread_members` asks for at least one stop.
+// An owner that took its queue at a safepoint just before a stop runs those
+// deaths with the world running: wait for it (bounded: a destroy may block
+// on this collection) so they count in this collection's result.
 void ReapDeferredDeaths(Pauses& p, bool per_thread_members) {
-  for (int i = 0; i < kMaxReapStops && (MergesPending() || per_thread_members);
-       ++i) {
-    per_thread_members = false;
-    uint64_t t0 = Stop(p);
-    p.other_ns += StartTheWorld() - t0;
+  const uint64_t give_up = NowNs() + kMaxDrainWaitNs;
+  for (int i = 0; i < kMaxReapStops;) {
+    if (MergesPending() || per_thread_members) {
+      per_thread_members = false;
+      uint64_t t0 = Stop(p);
+      p.other_ns += StartTheWorld() - t0;
+      ++i;
+    } else if (DrainsInFlight() && NowNs() < give_up) {
+      std::this_thread::yield();
+    } else {
+      return;
+    }
   }
 }
 

@@ -171,11 +171,17 @@ intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
   return count;
 }
 
+std::atomic<int> g_drains_in_flight{0};
+
 bool DrainMergeQueue(ThreadState* ts) {
   std::vector<cgc_object*> queue;
   {
     absl::MutexLock lock(&ts->queue_mu);
     queue.swap(ts->merge_queue);
+    // Counted before the pending mark goes: a collection that sees no merge
+    // pending can still wait for the deaths this drain is about to run.
+    if (!queue.empty())
+      g_drains_in_flight.fetch_add(1, std::memory_order_acq_rel);
     if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
@@ -188,7 +194,13 @@ bool DrainMergeQueue(ThreadState* ts) {
       died = true;
     }
   }
+  if (!queue.empty())
+    g_drains_in_flight.fetch_sub(1, std::memory_order_acq_rel);
   return died;
+}
+
+bool DrainsInFlight() {
+  return g_drains_in_flight.load(std::memory_order_acquire) != 0;
 }
 
 bool MergeRefcountsWhileStopped() {

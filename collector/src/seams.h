@@ -88,6 +88,9 @@ bool CallerIsStopper();
 // dead (it is released once the world runs again).
 bool MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
+// True while some thread runs the deaths of a merge queue it took (world
+// running): a collection waits for them so that its result counts them.
+bool DrainsInFlight();
 // Bytes (cgc_alloc + cgc_malloc) a thread allocates between two calls of
 // OnAllocatedBytes; 0 turns the byte checks off. Set by the trigger.
 void SetByteCheckStep(size_t bytes);
