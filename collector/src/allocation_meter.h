@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 
+#include "alloc_hooks/alloc_hooks.h"
 #include "seams.h"
 #include "thread_state.h"
 
@@ -21,8 +22,13 @@ inline void MeterAllocation(ThreadState* ts, size_t bytes) {
   ts->bytes_since_check += bytes;
   if (ts->bytes_since_check >=
       g_byte_check_step.load(std::memory_order_relaxed)) {
+    const size_t since_check = ts->bytes_since_check;
     ts->bytes_since_check = 0;
-    OnAllocatedBytes();
+    // Blocks other threads freed into this thread's full pages (a collector
+    // freeing its garbage) leave them now, so this thread reuses the pages
+    // instead of taking new ones; one load per heap when none are pending.
+    alloc::ProcessDelayedFrees(ts->heaps);
+    OnAllocatedBytes(since_check);
   }
 }
 

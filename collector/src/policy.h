@@ -69,6 +69,9 @@ class Policy {
   // reading since the collection is the settled heap. rss keeps CPython's
   // single reading: it is the faithful base the benchmarks compare against.
   virtual bool BaselineFollowsDrops() const { return false; }
+  // Whether the baseline leaves out the bytes allocated since the heap walk
+  // (reported on the byte path): they are the next collection's young.
+  virtual bool BaselineExcludesNewAllocation() const { return false; }
   // Bytes a thread may allocate between two memory checks (Decide called from
   // the allocation path on bytes, not young objects), given the baseline; 0:
   // this policy decides on the young count only. A few young objects can hold

@@ -55,6 +55,7 @@ class PressurePolicy final : public Policy {
     return d;
   }
   bool BaselineFollowsDrops() const override { return true; }
+  bool BaselineExcludesNewAllocation() const override { return true; }
   size_t EstimateNow() const override {
     return mem_->FullPageBytes() + mem_->ExternalBytes();
   }

@@ -35,9 +35,10 @@ absl::StatusOr<Config> TriggerConfig();
 // tracked objects minus their deallocations) reaches the batch size or at
 // detach. May run a collection (on the calling, attached thread).
 void OnYoungBatch(int64_t delta);
-// Called by the runtime when a thread allocated the byte-check step (see
-// SetByteCheckStep) since its last call: memory-driven policies decide now.
-void OnAllocatedBytes();
+// Called by the runtime when a thread allocated `bytes` (at least the
+// byte-check step, see SetByteCheckStep) since its last call: memory-driven
+// policies decide now.
+void OnAllocatedBytes(size_t bytes);
 // What the policy decided on, handed to Collect() for the event.
 struct TriggerFigures {
   size_t young = 0;

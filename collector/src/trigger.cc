@@ -117,7 +117,8 @@ void OnYoungBatch(int64_t delta) {
   DecideAndAct();
 }
 
-void OnAllocatedBytes() {
+void OnAllocatedBytes(size_t bytes) {
+  g_trigger.bytes_allocated.fetch_add(bytes, std::memory_order_relaxed);
   if (t_collecting_here) return;
   uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
   if (epoch != t_settled_epoch) SettleAfterCollection(g_trigger, epoch);
@@ -129,6 +130,8 @@ void TriggerOnHeapWalked() {
   t.young.Reset();
   t.young_before_estimate.store(0, std::memory_order_relaxed);
   t.deferred_young.store(0, std::memory_order_relaxed);
+  t.bytes_at_walk.store(t.bytes_allocated.load(std::memory_order_relaxed),
+                        std::memory_order_relaxed);
 }
 
 void TriggerOnCollectionDone(size_t survivors) {
@@ -136,8 +139,17 @@ void TriggerOnCollectionDone(size_t survivors) {
   t.long_lived.store(survivors, std::memory_order_relaxed);
   Policy* policy = t.policy.load(std::memory_order_acquire);
   MemorySource* memory = t.memory != nullptr ? t.memory : &ProcessMemory();
-  t.estimate_at_last.store(policy != nullptr ? policy->EstimateNow() : 0,
-                           std::memory_order_relaxed);
+  size_t estimate = policy != nullptr ? policy->EstimateNow() : 0;
+  if (policy != nullptr && policy->BaselineExcludesNewAllocation()) {
+    // What other threads allocated since the heap walk is the next cycle's,
+    // not the surviving heap: left in, each collection's goal would grow by
+    // what was allocated during the last one (2 threads, Tim's queue: the
+    // base settled near twice the live set).
+    size_t since = t.bytes_allocated.load(std::memory_order_relaxed) -
+                   t.bytes_at_walk.load(std::memory_order_relaxed);
+    estimate = estimate > since ? estimate - since : 0;
+  }
+  t.estimate_at_last.store(estimate, std::memory_order_relaxed);
   // Read after the estimate: everything counted so far is in it.
   t.young_before_estimate.store(t.young.Load(), std::memory_order_relaxed);
   t.full_page_bytes_after.store(memory->FullPageBytes(),

@@ -55,6 +55,10 @@ struct TriggerState {
   std::atomic<size_t> estimate_at_last{0};
   std::atomic<size_t> young_before_estimate{0};
   std::atomic<size_t> full_page_bytes_after{0};
+  // Bytes the threads reported allocating (OnAllocatedBytes), and that
+  // figure at the last heap walk.
+  std::atomic<size_t> bytes_allocated{0};
+  std::atomic<size_t> bytes_at_walk{0};
   std::atomic<uint64_t> deferrals{0};
   std::atomic<uint64_t> triggered{0};
   std::atomic<uint64_t> holds{0};  // batches that waited for a collection

@@ -19,10 +19,10 @@ TEST_F(TriggerTest, PressureCollectsOnBytesWithoutYoungObjects) {
   Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
   EXPECT_EQ(ByteStep(), 128 * K);  // 2 MiB floor / 16
   mem_.full_page_bytes = 2 * M;
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 0);
   mem_.full_page_bytes = 2 * M + 1;
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   ASSERT_EQ(fake_.calls, 1);
   EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
   EXPECT_EQ(fake_.last_figures.young, 0u);
@@ -34,15 +34,34 @@ TEST_F(TriggerTest, PressureByteStepFollowsTheSurvivingHeap) {
   fake_.set_fpb_after = true;
   fake_.fpb_after = 64 * M;  // 32 MiB allowance: step capped at 1 MiB
   mem_.full_page_bytes = 3 * M;
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   ASSERT_EQ(fake_.calls, 1);
   EXPECT_EQ(ByteStep(), 1 * M);
   mem_.full_page_bytes = 96 * M;  // the goal: 64 + 32 MiB
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 1);
   mem_.full_page_bytes = 96 * M + 1;
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 2);
+}
+
+// Bytes allocated while the collection finished (here by its "finalizer")
+// belong to the next cycle: the baseline is the estimate without them.
+TEST_F(TriggerTest, PressureBaselineLeavesOutAllocationDuringTheCollection) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.during = [] { OnAllocatedBytes(5 * M); };
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 12 * M;
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes(1 * M);
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 7 * M);
+  // Count-driven baselines keep the reading as it is.
+  Init(Cfg(CGC_TRIGGER_FULLPAGES, 1000));
+  mem_.full_page_bytes = 3 * M;
+  Batches(4);
+  ASSERT_EQ(fake_.calls, 2);
+  EXPECT_EQ(GetTriggerCounters().estimate_at_last, 12 * M);
 }
 
 TEST_F(TriggerTest, PressureCountBackstopWithFlatMemory) {
@@ -85,16 +104,16 @@ TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
     while (!release) std::this_thread::yield();
   };
   mem_.full_page_bytes = 3 * M;
-  std::thread collector([] { OnAllocatedBytes(); });
+  std::thread collector([] { OnAllocatedBytes(0); });
   while (!walked) std::this_thread::yield();
   mem_.full_page_bytes = 5 * M;  // 1.5 allowances past: held, times out
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   EXPECT_EQ(GetTriggerCounters().holds, 1u);
   EXPECT_EQ(GetTriggerCounters().hold_timeouts, 1u);
-  OnAllocatedBytes();  // the same collection: not held again
+  OnAllocatedBytes(0);  // the same collection: not held again
   EXPECT_EQ(GetTriggerCounters().holds, 1u);
   mem_.full_page_bytes = 9 * M;  // 3.5 allowances past: held again
-  OnAllocatedBytes();
+  OnAllocatedBytes(0);
   EXPECT_EQ(GetTriggerCounters().holds, 2u);
   release = true;
   collector.join();
