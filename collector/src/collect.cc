@@ -48,7 +48,6 @@ uint64_t Stop(Pauses& p) {
 // deaths can take one stop per level of a chain that alternates owners.
 inline constexpr int kMaxReapStops = 64;
 inline constexpr uint64_t kMaxDrainWaitNs = 20'000'000;
-inline constexpr uint64_t kOwnersDrainNs = 2'000'000;
 
 bool MergesPending() {
   return g_safepoint_word.load(std::memory_order_acquire) >= kPendingMergeUnit;
@@ -79,11 +78,6 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
 // deaths with the world running: wait for it (bounded: a destroy may block
 // on this collection) so they count in this collection's result.
 void ReapDeferredDeaths(Pauses& p, bool per_thread_members) {
-  // Running owners free their own garbage at their next safepoint: their
-  // pages empty locally, where a stopper's frees would leave them full until
-  // the owner processes them, and the owner takes new pages meanwhile.
-  const uint64_t owners_until = NowNs() + kOwnersDrainNs;
-  while (MergesPending() && NowNs() < owners_until) std::this_thread::yield();
   const uint64_t give_up = NowNs() + kMaxDrainWaitNs;
   for (int i = 0; i < kMaxReapStops;) {
     if (MergesPending() || per_thread_members) {
