@@ -19,6 +19,7 @@
 #include "config.h"
 #include "cyclegc/cyclegc.h"
 #include "thread_state.h"
+#include "policy_table.h"
 #include "trigger.h"
 
 namespace ci = cyclegc::internal;
@@ -88,7 +89,7 @@ void BM_YoungCheck(benchmark::State& state) {
 BENCHMARK(BM_YoungCheck_GateClosed)->Threads(1)->Threads(2)->Threads(64);
 BENCHMARK(BM_YoungCheck)
     ->ArgName("policy")
-    ->DenseRange(CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PRESSURE)
+    ->DenseRange(0, static_cast<int64_t>(ci::Policies().size()) - 1)
     ->Threads(1)
     ->Threads(2)
     ->Threads(64);

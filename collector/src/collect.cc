@@ -1,3 +1,17 @@
+// One collection, top down (RunCollection below; phases.h has each phase):
+//   1. Stop the world, settling deaths already queued
+//      (StopSettlingQueuedDeaths).
+//   2. Walk every GC heap, computing each object's refcount
+//      (phase_walk_heaps).
+//   3. Subtract references internal to the heap (phase_subtract_refs).
+//   4. Mark what the roots reach (phase_mark_reachable); the rest is trash
+//      (phase_gather_unreachable); clear weakrefs to it (phase_weakrefs).
+//   5. Restart the world. Run weakref callbacks and finalizers (world
+//      running, phase_finalize); if any ran, stop again and drop what they
+//      resurrected (phase_resurrect).
+//   6. Clear the trash, handing releases of other threads' objects to their
+//      owners (phase_clear), and reap what that queued (ReapDeferredDeaths).
+//   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 #include "collect.h"
 
 #include <chrono>

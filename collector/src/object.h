@@ -18,12 +18,9 @@ enum GcBit : uint8_t {
   kGcTracked = 1u << 0,      // visible to the collector
   kGcFinalized = 1u << 1,    // finalize already ran (at most once)
   kGcUnreachable = 1u << 2,  // in the current collection's unreachable set
-  kGcAlive = 1u << 3,        // marked reachable in the current collection
   kGcHasWeakrefs = 1u << 4,  // at least one weakref was created to it
-  kGcCollecting = 1u << 5,   // collector scratch (e.g. on a work stack)
   kGcDying = 1u << 7,        // refcount reached zero: being destroyed
 };
-inline constexpr uint8_t kGcReachable = kGcAlive;
 
 // ob_flags_: refcount mode, owned by the runtime.
 enum RefFlag : uint8_t {

@@ -1,6 +1,6 @@
-// Phase 8: break the cycles. clear drops each object's references; the
-// collector's holds keep every object of the set alive until all are cleared,
-// then releasing them lets refcounting free the lot.
+// Step 6 (collect.cc): break the cycles. clear drops each object's references;
+// the collector's holds keep every object of the set alive until all are
+// cleared, then releasing them lets refcounting free the lot.
 #include "object.h"
 #include "phases.h"
 #include "refcount.h"

@@ -1,5 +1,6 @@
-// Phase 6: finalizers, world running. kGcFinalized is set before the call so a
-// finalizer runs at most once per object, ever, even if it resurrects it.
+// Step 5a (collect.cc): finalizers, world running. kGcFinalized is set before
+// the call so a finalizer runs at most once per object, ever, even if it
+// resurrects it.
 #include "object.h"
 #include "phases.h"
 

@@ -1,4 +1,5 @@
-// Phase 5a: unmarked members are cyclic trash (or held only by cyclic trash).
+// Step 4b (collect.cc): unmarked members are cyclic trash (or held only by
+// cyclic trash).
 #include "object.h"
 #include "phases.h"
 

@@ -1,6 +1,6 @@
-// Phase 4: members with gc_refs > 0 are held from outside; everything they
-// reach is alive. Explicit work stack: heaps of long chains must not overflow
-// the C stack.
+// Step 4a (collect.cc): members with gc_refs > 0 are held from outside;
+// everything they reach is alive. Explicit work stack: heaps of long chains
+// must not overflow the C stack.
 //
 // A reference found by a traverse goes through a delay line (delay_line.h);
 // its referent is checked, marked and pushed on the work stack as it leaves,

@@ -1,6 +1,7 @@
-// Phase 7: after finalizers ran (world stopped again, refcounts merged), an
-// object of the unreachable set that is now referenced from outside the set was
-// resurrected; it and everything it reaches within the set must survive.
+// Step 5b (collect.cc): after finalizers ran (world stopped again, refcounts
+// merged), an object of the unreachable set that is now referenced from outside
+// the set was resurrected; it and everything it reaches within the set must
+// survive.
 #include "object.h"
 #include "phases.h"
 #include "seams.h"

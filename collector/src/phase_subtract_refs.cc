@@ -1,5 +1,6 @@
-// Phase 3: subtract the references members hold to each other. What is left
-// in gc_refs comes from outside the GC heaps (stacks, globals, native code).
+// Step 3 (collect.cc): subtract the references members hold to each other. What
+// is left in gc_refs comes from outside the GC heaps (stacks, globals, native
+// code).
 //
 // Referents are scattered over the heap: each reference goes through a delay
 // line (delay_line.h) and is subtracted as it leaves, its referent prefetched.

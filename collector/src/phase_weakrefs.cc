@@ -1,6 +1,7 @@
-// Phase 5b: weak references to the unreachable set are cleared while the world
-// is stopped, so no mutator can fetch a strong reference to trash through
-// them; their callbacks are queued and run once the world restarts.
+// Step 4c (collect.cc): weak references to the unreachable set are cleared
+// while the world is stopped, so no mutator can fetch a strong reference to
+// trash through them; their callbacks are queued and run once the world
+// restarts.
 #include "object.h"
 #include "phases.h"
 

@@ -1,5 +1,5 @@
-// The phases of one collection (see ARCHITECTURE.md, "A collection, phase by
-// phase"), in the order collect.cc runs them, and the state they share.
+// The phases of one collection, in the order collect.cc runs them (its
+// opening list), and the state they share.
 //
 // Scratch word (ob_gc_) during a collection, written only by the collector:
 //   bit 0  kInSet      the object takes part (tracked, live, not dying)

@@ -46,6 +46,9 @@ struct Decision {
 class Policy {
  public:
   virtual ~Policy() = default;
+  // The trigger's list of replaced policies (trigger_state.h); not the
+  // policy's business.
+  Policy* retired_next = nullptr;
   virtual cgc_trigger_kind kind() const = 0;
   // Young count at or below which Decide would surely say kNotYet, given the
   // survivors of the last collection: the allocation path compares young

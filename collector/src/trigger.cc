@@ -47,12 +47,17 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.config = config;
   t.memory = deps.memory != nullptr ? deps.memory : &ProcessMemory();
   t.collect = deps.collect != nullptr ? deps.collect : &Collect;
-  for (Policy* p : t.retired_before_init) delete p;
-  t.retired_before_init = std::move(t.retired_since_init);
-  t.retired_since_init.clear();
+  while (Policy* p = t.retired_before_init) {
+    t.retired_before_init = p->retired_next;
+    delete p;
+  }
+  t.retired_before_init = std::exchange(t.retired_since_init, nullptr);
   Policy* replaced = t.policy.exchange(MakePolicy(config, t.memory).release(),
                                        std::memory_order_acq_rel);
-  if (replaced != nullptr) t.retired_before_init.push_back(replaced);
+  if (replaced != nullptr) {
+    replaced->retired_next = t.retired_before_init;
+    t.retired_before_init = replaced;
+  }
   t.debug.store(config.debug, std::memory_order_relaxed);
   t.young.Reset();
   t.deferred_young.store(0, std::memory_order_relaxed);
@@ -78,8 +83,10 @@ absl::Status TriggerReconfigure(const Config& config) {
     return absl::FailedPreconditionError("cgc_init has not been called");
   }
   t.config = config;
-  t.retired_since_init.push_back(t.policy.exchange(
-      MakePolicy(config, t.memory).release(), std::memory_order_acq_rel));
+  Policy* replaced = t.policy.exchange(MakePolicy(config, t.memory).release(),
+                                       std::memory_order_acq_rel);
+  replaced->retired_next = t.retired_since_init;
+  t.retired_since_init = replaced;
   t.debug.store(config.debug, std::memory_order_relaxed);
   // Young, survivors and the memory baseline carry over: the new rule judges
   // what the old one counted.

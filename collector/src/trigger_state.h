@@ -15,7 +15,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "absl/base/const_init.h"
 #include "absl/base/thread_annotations.h"
@@ -78,8 +77,11 @@ struct TriggerState {
   // Policies are never freed while a stray thread might still be deciding:
   // those replaced (at init or by a reconfiguration) before the last init
   // are deleted at the next one.
-  std::vector<Policy*> retired_before_init ABSL_GUARDED_BY(mu);
-  std::vector<Policy*> retired_since_init ABSL_GUARDED_BY(mu);
+  // Chains through Policy::retired_next: no container whose buffer the
+  // state's destruction at exit would free, so a leak checker still reaches
+  // them from here.
+  Policy* retired_before_init ABSL_GUARDED_BY(mu) = nullptr;
+  Policy* retired_since_init ABSL_GUARDED_BY(mu) = nullptr;
 };
 
 // Constant-initialised and never destroyed (threads may still allocate while

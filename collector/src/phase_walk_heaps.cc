@@ -1,5 +1,5 @@
-// Phase 2: walk every GC heap (attached and exited threads) and compute
-// gc_refs = total refcount for each tracked live object.
+// Step 2 (collect.cc): walk every GC heap (attached and exited threads) and
+// compute gc_refs = total refcount for each tracked live object.
 #include "alloc_hooks/alloc_hooks.h"
 #include "object.h"
 #include "phases.h"
