@@ -1,6 +1,7 @@
 #include "collect.h"
 
 #include <chrono>
+#include <new>
 
 #include "absl/base/const_init.h"
 #include "absl/synchronization/mutex.h"
@@ -160,6 +161,10 @@ uint64_t NowNs() {
 }
 
 bool InCollectionOnThisThread() { return t_in_collection; }
+
+void CollectionAfterForkChild() {
+  if (!t_in_collection) new (&g_collect_mu) absl::Mutex();
+}
 
 bool RunExclusively(absl::FunctionRef<void()> fn) {
   if (t_in_collection) return false;

@@ -23,6 +23,10 @@ bool InCollectionOnThisThread();
 // runs instead, or when called from inside a collection.
 bool RunExclusively(absl::FunctionRef<void()> fn);
 
+// fork() child: a collection that ran on a thread the child does not have
+// never ends there; drop its claim (unless the forking thread ran it).
+void CollectionAfterForkChild();
+
 // Monotonic nanoseconds.
 uint64_t NowNs();
 

@@ -171,17 +171,26 @@ intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {
 
 void DrainMergeQueue(ThreadState* ts) {
   std::vector<cgc_object*> queue;
+  DrainFrame frame;
+  frame.objects = &queue;
+  frame.outer = ts->draining.load(std::memory_order_relaxed);
   {
     absl::MutexLock lock(&ts->queue_mu);
     queue.swap(ts->merge_queue);
     if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
+    // Published with the swap: a fork() sees the objects in one place or
+    // the other.
+    ts->draining.store(&frame, std::memory_order_relaxed);
   }
-  for (cgc_object* o : queue) {
+  for (size_t i = 0; i < queue.size(); ++i) {
+    frame.next.store(i + 1, std::memory_order_relaxed);
+    cgc_object* o = queue[i];
     ClearRefFlags(o, kRefInMergeQueue);
     if (ExplicitMerge(o, -1) == 0) Release(o);
   }
+  ts->draining.store(frame.outer, std::memory_order_relaxed);
 }
 
 void MergeRefcountsWhileStopped() {

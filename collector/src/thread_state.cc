@@ -146,6 +146,8 @@ int DetachCurrentThread() {
   return CGC_OK;
 }
 
+void DetachingAfterForkChild() { g_detaching.store(t_detaching ? 1 : 0); }
+
 void WaitForDetachingThreads() {
   if (g_detaching.load(std::memory_order_acquire) == 0 || t_detaching) return;
   // A detaching caller waits for nobody (two detaching threads could wait on

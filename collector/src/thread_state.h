@@ -22,6 +22,15 @@ enum class ThreadStatus : int {
   kBlocking = 2,  // inside cgc_blocking_begin/end, or detaching
 };
 
+// A merge-queue drain in progress (DrainMergeQueue): the objects taken from
+// the queue and how many of them it has started on, so that a fork() child
+// can merge the rest of a drain whose thread it does not have.
+struct DrainFrame {
+  const std::vector<cgc_object*>* objects = nullptr;
+  std::atomic<size_t> next{0};
+  DrainFrame* outer = nullptr;  // a drain this one runs inside (a destroy's)
+};
+
 // Young delta batch: OnYoungBatch() runs when |delta| reaches this.
 inline constexpr int64_t kYoungBatch = 256;
 
@@ -38,6 +47,9 @@ struct ThreadState {
   // Set when the thread detaches: pushers then merge at once themselves.
   bool queue_closed ABSL_GUARDED_BY(queue_mu) = false;
   std::atomic<bool> merge_pending{false};  // mirrors !merge_queue.empty()
+  // Innermost drain in progress; pushed and popped by the draining thread (the
+  // owner, or the stopper while the owner is stopped).
+  std::atomic<DrainFrame*> draining{nullptr};
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
@@ -68,6 +80,9 @@ int DetachCurrentThread();
 // DetachCurrentThread, whose final queue drain runs deaths the caller's
 // collection should see. Returns at once on a detaching thread.
 void WaitForDetachingThreads();
+
+// fork() child: detaches of threads the child does not have never end.
+void DetachingAfterForkChild();
 
 // Young-count bookkeeping off the refcount fast path.
 void AddYoung(ThreadState* ts, int64_t n);

@@ -226,6 +226,14 @@ void RunCollection(TriggerState& t, uint64_t epoch, const TriggerSnapshot& s,
   FutexWakeAll(&t.collecting);
 }
 
+}  // namespace
+
+void TriggerAfterForkChild() {
+  if (!t_collecting_here) g_trigger.collecting.store(0);
+}
+
+namespace {
+
 // True if this thread may wait for another thread's collection: it is not
 // running one (nor an explicit one, which the triggered one waits for), and
 // does not have the world stopped.
