@@ -40,6 +40,7 @@ Config FromUser(const cgc_config& user) {
   c.defer_cap = user.defer_cap;
   c.memory_limit = user.memory_limit;
   c.debug = user.debug;
+  c.stall_report_ms = user.stall_report_ms;
   return c;
 }
 
@@ -97,6 +98,12 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
     if (!r.ok()) return r.status();
     c->memory_limit = static_cast<size_t>(*r);
   }
+  if (const char* v = value("CYCLEGC_STALL_REPORT")) {
+    auto r = env::ParseMilliseconds("CYCLEGC_STALL_REPORT", v,
+                                    Limits::kMaxStallReportMs);
+    if (!r.ok()) return r.status();
+    c->stall_report_ms = *r;
+  }
   if (const char* v = value("CYCLEGC_DEBUG")) {
     auto r = env::ParseFlagList("CYCLEGC_DEBUG", v, kDebugFlags);
     if (!r.ok()) return r.status();
@@ -137,6 +144,11 @@ absl::Status ValidateConfig(const Config& c) {
     return FieldError(
         "memory_limit", absl::StrCat(c.memory_limit),
         absl::StrCat("bytes in [0, ", Limits::kMaxMemoryLimit, "] (0 = none)"));
+  }
+  if (c.stall_report_ms > Limits::kMaxStallReportMs) {
+    return FieldError("stall_report_ms", absl::StrCat(c.stall_report_ms),
+                      absl::StrCat("milliseconds in [0, ",
+                                   Limits::kMaxStallReportMs, "] (0 = off)"));
   }
   if ((c.debug & ~kAllDebugFlags) != 0) {
     return FieldError("debug", absl::StrFormat("0x%x", c.debug),
@@ -207,4 +219,5 @@ extern "C" CGC_API void cgc_config_default(cgc_config* config) {
   config->memory_limit = d.memory_limit;
   config->debug = d.debug;
   config->apply_env = 0;
+  config->stall_report_ms = static_cast<unsigned>(d.stall_report_ms);
 }

@@ -1,6 +1,9 @@
 // Attaching and detaching threads, the thread-exit hook, the young delta.
 #include "thread_state.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -15,6 +18,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
+#include "stall_report.h"
 #include "stop_the_world.h"
 
 namespace cyclegc::internal {
@@ -100,6 +104,9 @@ int AttachCurrentThread() {
   }
   auto* ts = new ThreadState();
   ts->tid = CurrentThreadId();
+  ts->os_tid = gettid();
+  ts->pthread = pthread_self();
+  NoteRunningFromNow(ts);
   {
     // Exclusive: no stop is in progress and no heap walk sees a half-made heap.
     absl::MutexLock lock(&RegistryMutex());

@@ -3,6 +3,9 @@
 #ifndef CYCLEGC_COLLECTOR_THREAD_STATE_H_
 #define CYCLEGC_COLLECTOR_THREAD_STATE_H_
 
+#include <pthread.h>
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -38,6 +41,11 @@ struct ThreadState {
   uintptr_t tid = 0;  // thread pointer (== ob_tid_ of its objects)
   alloc::ThreadHeaps* heaps = nullptr;  // from alloc::AttachThread
   std::atomic<ThreadStatus> status{ThreadStatus::kRunning};
+  // For the stall report: who the thread is, and when it last stopped
+  // counting as stopped (attach, park, bracket end), monotonic ns.
+  pid_t os_tid = 0;
+  pthread_t pthread{};
+  std::atomic<int64_t> running_since_ns{0};
 
   // Merge queue: objects other threads found at shared count zero. Pushed under
   // the registry reader lock + queue_mu; drained by the owner at safepoints and

@@ -115,6 +115,8 @@ typedef struct cgc_config {
   size_t memory_limit;         /* soft limit (paced policy), 0 = none */
   unsigned debug;              /* CGC_DEBUG_* bits */
   int apply_env;               /* non-zero: CYCLEGC_* variables override fields */
+  /* Report (stderr) a thread that holds up a stop longer than this, in ms; 0 = off */
+  unsigned stall_report_ms;
 } cgc_config;
 
 /* Fill *config with the documented defaults (environment not consulted). */
