@@ -130,8 +130,8 @@ uint64_t StopTheWorld() {
     // Parking threads signal; the timeout covers threads entering blocking
     // sections, which do not take the lock when they do.
     g_parked_cv.WaitWithTimeout(&g_stw_mu, absl::Microseconds(200));
-    const auto waited = static_cast<uint64_t>(
-        absl::ToInt64Nanoseconds(absl::Now() - start));
+    const auto waited =
+        static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - start));
     if (!stall_reported && waited >= stall_ns) {
       stall_reported = true;  // once per stop
       ReportStall(self_tid, waited);
