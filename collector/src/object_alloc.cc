@@ -39,9 +39,10 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   // queue here too, for threads that rarely poll cgc_safepoint.
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
-  auto* o = CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
-                ? nullptr
-                : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
+  auto* o =
+      CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
+          ? nullptr
+          : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
   if (o == nullptr) {
     ci::SetLastError(
         CGC_ENOMEM,
@@ -83,6 +84,7 @@ CGC_API void* cgc_malloc(size_t n) {
         "cgc_malloc: calling thread is not attached (call cgc_thread_attach)");
     return nullptr;
   }
+  ci::RunningIfBracketed running(ts);
   void* p = cyclegc::alloc::Malloc(ts->heaps, n);
   if (p == nullptr) {
     ci::SetLastError(
@@ -92,7 +94,9 @@ CGC_API void* cgc_malloc(size_t n) {
 }
 
 CGC_API void cgc_free(void* p) {
-  if (p != nullptr) cyclegc::alloc::Free(p);
+  if (p == nullptr) return;
+  ci::RunningIfBracketed running(ci::CurrentThread());
+  cyclegc::alloc::Free(p);
 }
 
 }  // extern "C"

@@ -129,6 +129,12 @@ int DetachCurrentThread() {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_detach: thread is not attached");
   }
+  // Detaching runs merges, deaths and maybe a collection: inside a blocking
+  // bracket (a thread function returning, or cancelled, inside one) it would
+  // do so while counting as stopped. Leave the bracket first.
+  if (ts->status.load(std::memory_order_relaxed) == ThreadStatus::kBlocking) {
+    LeaveBlocking(ts);
+  }
   g_detaching.fetch_add(1, std::memory_order_acq_rel);
   t_detaching = true;
   cgc_safepoint();

@@ -102,6 +102,28 @@ void FlushYoung(ThreadState* ts);
 void EnterBlocking(ThreadState* ts);
 void LeaveBlocking(ThreadState* ts);
 
+// cgc_malloc/cgc_free inside a blocking bracket: mimalloc may change the
+// thread's pages or reclaim abandoned segments, which a stopper may be walking,
+// so the call steps out of the bracket (waiting out a stop) and back in.
+class RunningIfBracketed {
+ public:
+  explicit RunningIfBracketed(ThreadState* ts)
+      : ts_(ts != nullptr && ts->status.load(std::memory_order_relaxed) ==
+                                 ThreadStatus::kBlocking
+                ? ts
+                : nullptr) {
+    if (ts_ != nullptr) LeaveBlocking(ts_);
+  }
+  ~RunningIfBracketed() {
+    if (ts_ != nullptr) EnterBlocking(ts_);
+  }
+  RunningIfBracketed(const RunningIfBracketed&) = delete;
+  RunningIfBracketed& operator=(const RunningIfBracketed&) = delete;
+
+ private:
+  ThreadState* ts_;
+};
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_THREAD_STATE_H_

@@ -84,7 +84,8 @@ CGC_API int cgc_is_tracked(const cgc_object *o);
 CGC_API int cgc_set_per_thread_refcount(cgc_object *o);
 
 /* Non-GC memory of the runtime (buffers, payloads), from the calling thread's
- * heap; it counts toward memory pressure. Any thread may free. */
+ * heap; it counts toward memory pressure. Any thread may free. Allowed inside
+ * a blocking bracket (the call waits while the world is stopped). */
 CGC_API void *cgc_malloc(size_t n);
 CGC_API void cgc_free(void *p);
 
