@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -32,11 +34,36 @@ __attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state =
 // detach); folded into the next batch any attached thread reports.
 std::atomic<int64_t> g_orphan_young{0};
 
-// Detaches a thread that exits while attached.
+// A thread that exits attached detaches in glibc's last round of pthread-key
+// destructors: those (and thread_local destructors older than the hook) run
+// after this hook and may still count references, which only an attached
+// thread may do (a detached owner's local counts race with merges, and its
+// deaths are not held off by a stop).
+pthread_key_t g_exit_key;
+bool g_exit_key_ok = false;
+thread_local int t_exit_rounds = 0;
+
+void ExitKeyDestructor(void* ts) {
+  if (t_state == nullptr) return;
+  if (++t_exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS &&
+      pthread_setspecific(g_exit_key, ts) == 0) {
+    return;  // another round follows
+  }
+  DetachCurrentThread();
+}
+
 struct ExitHook {
   bool armed = false;
   ~ExitHook() {
-    if (armed && t_state != nullptr) DetachCurrentThread();
+    if (!armed || t_state == nullptr) return;
+    // The main thread's exit runs no key destructors.
+    if (g_exit_key_ok && gettid() != getpid() &&
+        pthread_setspecific(g_exit_key, t_state) == 0) {
+      t_exit_rounds = 0;
+      alloc::DeferThreadDoneToDetach();
+      return;
+    }
+    DetachCurrentThread();
   }
 };
 thread_local ExitHook t_exit_hook;
@@ -118,6 +145,10 @@ int AttachCurrentThread() {
     ts->heaps = *heaps;
     RegistryAdd(ts);
   }
+  static std::once_flag key_once;
+  std::call_once(key_once, [] {
+    g_exit_key_ok = pthread_key_create(&g_exit_key, &ExitKeyDestructor) == 0;
+  });
   t_state = ts;
   t_exit_hook.armed = true;
   return CGC_OK;

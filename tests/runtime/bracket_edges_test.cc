@@ -107,5 +107,36 @@ TEST_F(BracketEdgesTest, MallocAndFreeInsideABracketWaitOutAStop) {
   }
 }
 
+// A pthread-key destructor (they run after every thread_local destructor,
+// the runtime's exit hook included) drops the last reference to an object
+// the exiting thread owns: the thread must still count as attached, so the
+// death cannot run during a stop that did not wait for it.
+std::atomic<bool> g_in_key_destructor{false};
+
+void DropInKeyDestructor(void* o) {
+  g_in_key_destructor.store(true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  cgc_decref(static_cast<cgc_object*>(o));
+}
+
+TEST_F(BracketEdgesTest, ThreadExitDestructorsRunAttached) {
+  ResetWatch();
+  g_in_key_destructor.store(false);
+  pthread_key_t key;
+  ASSERT_EQ(pthread_key_create(&key, DropInKeyDestructor), 0);
+  std::thread t([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    pthread_setspecific(key, cgc_alloc(&kWatchedType, sizeof(cgc_object)));
+    // Returns attached: the exit hook detaches.
+  });
+  while (!g_in_key_destructor.load()) std::this_thread::yield();
+  HoldAStop(400);
+  JoinBracketed(t);
+  pthread_key_delete(key);
+  EXPECT_TRUE(g_in_destroy.load());
+  EXPECT_FALSE(g_ran_during_stop.load())
+      << "a death in a thread-exit destructor ran while the world was stopped";
+}
+
 }  // namespace
 }  // namespace cyclegc::testing
