@@ -34,18 +34,20 @@ __attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state =
 // detach); folded into the next batch any attached thread reports.
 std::atomic<int64_t> g_orphan_young{0};
 
-// A thread that exits attached detaches in glibc's last round of pthread-key
-// destructors: those (and thread_local destructors older than the hook) run
-// after this hook and may still count references, which only an attached
-// thread may do (a detached owner's local counts race with merges, and its
-// deaths are not held off by a stop).
+// A thread that exits attached detaches in the next-to-last round of
+// pthread-key destructors: those (and thread_local destructors older than the
+// hook) run after this hook and may still count references, which only an
+// attached thread may do (a detached owner's local counts race with merges, and
+// its deaths are not held off by a stop).
 pthread_key_t g_exit_key;
 bool g_exit_key_ok = false;
 thread_local int t_exit_rounds = 0;
 
 void ExitKeyDestructor(void* ts) {
   if (t_state == nullptr) return;
-  if (++t_exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS &&
+  // One round short of glibc's last: the sanitizers finish a thread in the
+  // last round, after which it may not run instrumented code.
+  if (++t_exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS - 1 &&
       pthread_setspecific(g_exit_key, ts) == 0) {
     return;  // another round follows
   }
