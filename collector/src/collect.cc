@@ -21,9 +21,12 @@ namespace {
 absl::Mutex g_collect_mu(absl::kConstInit);
 thread_local bool t_in_collection = false;
 
-// Stopped-world time and time-to-safepoint of one collection.
+// Stopped-world time and time-to-safepoint of one collection. Each stop ends
+// when the world restarts: what the stop found dead is destroyed after that,
+// by the collecting thread while the others run, and is not part of it.
 struct Pauses {
   uint64_t mark_ns = 0;
+  uint64_t mark_restart_ns = 0;  // NowNs() when the marking stop ended
   uint64_t resurrect_ns = 0;
   uint64_t other_ns = 0;  // the extra stop that reaps deferred deaths
   uint64_t max_tts_ns = 0;
@@ -59,8 +62,7 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
     const bool pending = MergesPending();
     MergeRefcountsWhileStopped();
     if (!pending || i == kMaxReapStops) return t0;
-    StartTheWorld();  // destroys what the merge found dead
-    p.other_ns += NowNs() - t0;
+    p.other_ns += StartTheWorld() - t0;  // then destroys what the merge found
   }
 }
 
@@ -70,8 +72,7 @@ uint64_t StopSettlingQueuedDeaths(Pauses& p) {
 void ReapDeferredDeaths(Pauses& p) {
   for (int i = 0; i < kMaxReapStops && MergesPending(); ++i) {
     uint64_t t0 = Stop(p);
-    StartTheWorld();
-    p.other_ns += NowNs() - t0;
+    p.other_ns += StartTheWorld() - t0;
   }
 }
 
@@ -91,8 +92,8 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
   if (ok) ClearWeakrefsToUnreachable(st);
   st.objects.Release();
   st.stack.Release();
-  StartTheWorld();
-  p.mark_ns = NowNs() - t0;
+  p.mark_restart_ns = StartTheWorld();
+  p.mark_ns = p.mark_restart_ns - t0;
   return ok;
 }
 
@@ -118,8 +119,7 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
     if (RunFinalizers(st) > 0) {
       uint64_t t0 = Stop(p);
       bool ok = DropResurrected(st);
-      StartTheWorld();
-      p.resurrect_ns = NowNs() - t0;
+      p.resurrect_ns = StartTheWorld() - t0;
       ev.resurrected = st.resurrected.size();
       ReleaseResurrected(st);
       if (!ok) {
@@ -142,6 +142,8 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures) {
   ev.pause_resurrect_ns = p.resurrect_ns;
   ev.pause_ns = p.mark_ns + p.resurrect_ns + p.other_ns;
   ev.time_to_safepoint_ns = p.max_tts_ns;
+  ev.mark_restart_ns =
+      p.mark_restart_ns > start_ns ? p.mark_restart_ns - start_ns : 0;
   ev.full_page_bytes_after = alloc::FullPageBytes();
   ev.duration_ns = NowNs() - start_ns;
   StatsRecordCollection(ev);

@@ -81,11 +81,15 @@ void FinalizeAndFreeEverything() {
 
 }  // namespace
 
+void CollectorSetDebug(unsigned debug) {
+  EventsSetDebug(debug);
+  g_census_enabled.store((debug & CGC_DEBUG_CENSUS) != 0,
+                         std::memory_order_relaxed);
+}
+
 absl::Status CollectorInit(const Config& config) {
   StatsReset();
-  EventsSetDebug(config.debug);
-  g_census_enabled.store((config.debug & CGC_DEBUG_CENSUS) != 0,
-                         std::memory_order_relaxed);
+  CollectorSetDebug(config.debug);
   return absl::OkStatus();
 }
 

@@ -3,27 +3,46 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "env_parse.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
 
 using Limits = ConfigLimits;
 
-constexpr env::EnumName kTriggers[] = {
-    {"fullpages", CGC_TRIGGER_FULLPAGES},
-    {"rss", CGC_TRIGGER_RSS},
-    {"count", CGC_TRIGGER_COUNT},
-    {"paced", CGC_TRIGGER_PACED},
-};
+// CYCLEGC_TRIGGER's accepted names, from the policy table.
+std::span<const env::EnumName> TriggerNames() {
+  static const std::vector<env::EnumName>* const names = [] {
+    auto* v = new std::vector<env::EnumName>;
+    for (const PolicyInfo& p : Policies()) {
+      v->push_back({p.name, static_cast<int>(p.kind)});
+    }
+    return v;
+  }();
+  return *names;
+}
+
+// "CGC_TRIGGER_* in [0, 4] (fullpages, rss, count, paced, pressure)".
+std::string ExpectedTriggerKinds() {
+  std::string names;
+  for (const PolicyInfo& p : Policies()) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ", p.name);
+  }
+  return absl::StrFormat("a cgc_trigger_kind in [0, %d] (%s)",
+                         Policies().size() - 1, names);
+}
 
 constexpr env::EnumName kDebugFlags[] = {
     {"stats", CGC_DEBUG_STATS},
@@ -31,7 +50,9 @@ constexpr env::EnumName kDebugFlags[] = {
 };
 constexpr unsigned kAllDebugFlags = CGC_DEBUG_STATS | CGC_DEBUG_CENSUS;
 
-Config FromUser(const cgc_config& user) {
+}  // namespace
+
+Config ConfigFromUser(const cgc_config& user) {
   Config c;
   c.threshold = user.threshold;
   c.trigger = user.trigger;
@@ -43,6 +64,20 @@ Config FromUser(const cgc_config& user) {
   c.stall_report_ms = user.stall_report_ms;
   return c;
 }
+
+void ConfigToUser(const Config& c, cgc_config* out) {
+  out->threshold = c.threshold;
+  out->trigger = c.trigger;
+  out->mem_growth = c.mem_growth;
+  out->mem_min = c.mem_min;
+  out->defer_cap = c.defer_cap;
+  out->memory_limit = c.memory_limit;
+  out->debug = c.debug;
+  out->apply_env = 0;
+  out->stall_report_ms = static_cast<unsigned>(c.stall_report_ms);
+}
+
+namespace {
 
 absl::Status FieldError(absl::string_view field, absl::string_view value,
                         absl::string_view expected) {
@@ -64,15 +99,22 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
     c->threshold = static_cast<size_t>(*r);
   }
   if (const char* v = value("CYCLEGC_TRIGGER")) {
-    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, kTriggers);
+    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, TriggerNames());
     if (!r.ok()) return r.status();
     c->trigger = static_cast<cgc_trigger_kind>(*r);
   }
   if (const char* v = value("CYCLEGC_MEM_GROWTH")) {
-    auto r =
-        env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0, Limits::kMaxMemGrowth);
-    if (!r.ok()) return r.status();
-    c->mem_growth = *r;
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
+      c->mem_growth = CGC_MEM_GROWTH_AUTO;
+    } else {
+      auto r = env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0,
+                                  Limits::kMaxMemGrowth);
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            r.status().message(), "; or auto (the policy's own growth)"));
+      }
+      c->mem_growth = *r;
+    }
   }
   if (const char* v = value("CYCLEGC_MEM_MIN")) {
     if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
@@ -112,7 +154,32 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
   return absl::OkStatus();
 }
 
+constexpr const char* kVariables[] = {
+    "CYCLEGC_THRESHOLD", "CYCLEGC_TRIGGER",      "CYCLEGC_MEM_GROWTH",
+    "CYCLEGC_MEM_MIN",   "CYCLEGC_DEFER_CAP",    "CYCLEGC_MEMORY_LIMIT",
+    "CYCLEGC_DEBUG",     "CYCLEGC_STALL_REPORT",
+};
+
 }  // namespace
+
+absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
+                                 Config* c) {
+  bool known = false;
+  for (const char* v : kVariables) known = known || name == v;
+  if (!known) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("unknown setting '%s': expected one of %s", name,
+                        absl::StrJoin(kVariables, ", ")));
+  }
+  if (value == nullptr || *value == '\0') {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: empty value", name));
+  }
+  Config next = *c;
+  absl::Status s = ApplyEnvironment(
+      [&](const char* n) { return name == n ? value : nullptr; }, &next);
+  if (s.ok()) *c = next;
+  return s;
+}
 
 absl::Status ValidateConfig(const Config& c) {
   if (c.threshold > Limits::kMaxThreshold) {
@@ -120,15 +187,16 @@ absl::Status ValidateConfig(const Config& c) {
         "threshold", absl::StrCat(c.threshold),
         absl::StrCat("an integer in [0, ", Limits::kMaxThreshold, "]"));
   }
-  if (TriggerName(c.trigger) == absl::string_view("unknown")) {
+  if (FindPolicy(static_cast<int>(c.trigger)) == nullptr) {
     return FieldError("trigger", absl::StrCat(static_cast<int>(c.trigger)),
-                      "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
-                      "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+                      ExpectedTriggerKinds());
   }
-  if (!(c.mem_growth >= 0.0 && c.mem_growth <= Limits::kMaxMemGrowth)) {
-    return FieldError(
-        "mem_growth", absl::StrFormat("%g", c.mem_growth),
-        absl::StrFormat("a fraction in [0, %g]", Limits::kMaxMemGrowth));
+  if (!(c.mem_growth >= 0.0 && c.mem_growth <= Limits::kMaxMemGrowth) &&
+      c.mem_growth != CGC_MEM_GROWTH_AUTO) {
+    return FieldError("mem_growth", absl::StrFormat("%g", c.mem_growth),
+                      absl::StrFormat("a fraction in [0, %g] or "
+                                      "CGC_MEM_GROWTH_AUTO",
+                                      Limits::kMaxMemGrowth));
   }
   if (c.mem_min > Limits::kMaxMemMin && c.mem_min != CGC_MEM_MIN_AUTO) {
     return FieldError("mem_min", absl::StrCat(c.mem_min),
@@ -165,14 +233,12 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
     int raw_trigger;
     static_assert(sizeof(raw_trigger) == sizeof(user->trigger));
     std::memcpy(&raw_trigger, &user->trigger, sizeof(raw_trigger));
-    if (raw_trigger < CGC_TRIGGER_FULLPAGES ||
-        raw_trigger > CGC_TRIGGER_PACED) {
+    if (FindPolicy(raw_trigger) == nullptr) {
       return FieldError("trigger", absl::StrCat(raw_trigger),
-                        "CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS, "
-                        "CGC_TRIGGER_COUNT or CGC_TRIGGER_PACED");
+                        ExpectedTriggerKinds());
     }
   }
-  Config c = user != nullptr ? FromUser(*user) : Config{};
+  Config c = user != nullptr ? ConfigFromUser(*user) : Config{};
   // Fields are checked before the environment overrides them: a bad field is
   // an embedder bug even when a variable happens to replace it.
   if (absl::Status s = ValidateConfig(c); !s.ok()) return s;
@@ -189,35 +255,24 @@ absl::StatusOr<Config> LoadConfig(const cgc_config* user) {
 
 size_t MemMinFloor(const Config& config) {
   if (config.mem_min != CGC_MEM_MIN_AUTO) return config.mem_min;
-  return config.trigger == CGC_TRIGGER_FULLPAGES ? 64 * 1024 : 128 * 1024;
+  const PolicyInfo* p = FindPolicy(config.trigger);
+  return p != nullptr ? p->default_mem_min : 128 * 1024;
+}
+
+double MemGrowth(const Config& config) {
+  if (config.mem_growth != CGC_MEM_GROWTH_AUTO) return config.mem_growth;
+  const PolicyInfo* p = FindPolicy(config.trigger);
+  return p != nullptr ? p->default_mem_growth : 0.10;
 }
 
 const char* TriggerName(cgc_trigger_kind kind) {
-  switch (kind) {
-    case CGC_TRIGGER_FULLPAGES:
-      return "fullpages";
-    case CGC_TRIGGER_RSS:
-      return "rss";
-    case CGC_TRIGGER_COUNT:
-      return "count";
-    case CGC_TRIGGER_PACED:
-      return "paced";
-  }
-  return "unknown";
+  const PolicyInfo* p = FindPolicy(kind);
+  return p != nullptr ? p->name : "unknown";
 }
 
 }  // namespace cyclegc::internal
 
 extern "C" CGC_API void cgc_config_default(cgc_config* config) {
   if (config == nullptr) return;
-  const cyclegc::internal::Config d;
-  config->threshold = d.threshold;
-  config->trigger = d.trigger;
-  config->mem_growth = d.mem_growth;
-  config->mem_min = d.mem_min;
-  config->defer_cap = d.defer_cap;
-  config->memory_limit = d.memory_limit;
-  config->debug = d.debug;
-  config->apply_env = 0;
-  config->stall_report_ms = static_cast<unsigned>(d.stall_report_ms);
+  cyclegc::internal::ConfigToUser(cyclegc::internal::Config{}, config);
 }

@@ -10,19 +10,21 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "cyclegc/cyclegc.h"
 
 namespace cyclegc::internal {
 
 struct Config {
   size_t threshold = 2000;  // young objects; 0 disables automatic collection
-  cgc_trigger_kind trigger = CGC_TRIGGER_FULLPAGES;
-  double mem_growth = 0.10;  // fraction of the estimate at last collection
-  size_t mem_min = CGC_MEM_MIN_AUTO;  // floor of that growth, bytes
-  double defer_cap = 40.0;            // multiple of threshold
-  size_t memory_limit = 0;            // soft limit (paced), bytes; 0 = none
-  unsigned debug = 0;                 // CGC_DEBUG_* bits
-  uint64_t stall_report_ms = 1000;    // stall report after; 0 = off
+  cgc_trigger_kind trigger = CGC_TRIGGER_PRESSURE;
+  double mem_growth = CGC_MEM_GROWTH_AUTO;  // fraction of the estimate at last
+                                            // collection
+  size_t mem_min = CGC_MEM_MIN_AUTO;        // floor of that growth, bytes
+  double defer_cap = 40.0;                  // multiple of threshold
+  size_t memory_limit = 0;          // soft limit (paced), bytes; 0 = none
+  unsigned debug = 0;               // CGC_DEBUG_* bits
+  uint64_t stall_report_ms = 1000;  // stall report after; 0 = off
 };
 
 // Accepted ranges, shared by the field checks and the variable parsers.
@@ -47,20 +49,25 @@ absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
                                       const EnvLookup& getenv);
 
+// Conversions from and to the public struct (no checks; apply_env is 0).
+Config ConfigFromUser(const cgc_config& user);
+void ConfigToUser(const Config& config, cgc_config* out);
+
+// Applies one CYCLEGC_* variable to *c, parsed and checked exactly as the
+// environment variable is (the same accepted forms and messages). An unknown
+// name or a bad value changes nothing.
+absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
+                                 Config* c);
+
 // Range checks of a complete Config; the error names the cgc_config field.
 absl::Status ValidateConfig(const Config& config);
 
-// The growth floor in force: config.mem_min, or for CGC_MEM_MIN_AUTO the
-// policy's own. rss keeps CPython 3.14t's 128 KiB. fullpages takes one small
-// mimalloc page (64 KiB), less than a threshold of the smallest GC objects
-// fills (2000 x 48-byte blocks: 96 KiB). Full-page bytes grow in whole pages;
-// with 128 KiB, a threshold of 64-byte objects split over 2 threads (one page
-// each) passed the floor about half the time, so fullpages deferred where
-// count's garbage was all cyclic (cyclotron chain c=10 e=0, 2 threads: 1.4x
-// count's trash, 1.1x its RSS).
+// The growth floor and the growth in force: the config's values, or for the
+// AUTO values the policy's own (policy_table.cc says which and why).
 size_t MemMinFloor(const Config& config);
+double MemGrowth(const Config& config);
 
-// "fullpages", "rss", "count", "paced"; "unknown" otherwise.
+// The policy's name ("pressure", ...); "unknown" outside the enum.
 const char* TriggerName(cgc_trigger_kind kind);
 
 }  // namespace cyclegc::internal

@@ -44,6 +44,8 @@ const char* ReasonName(cgc_reason reason) {
       return "heap_goal";
     case CGC_REASON_MEMORY_LIMIT:
       return "memory_limit";
+    case CGC_REASON_COUNT_BACKSTOP:
+      return "count_backstop";
   }
   return "unknown";
 }
@@ -53,11 +55,12 @@ std::string FormatStatsLine(const cgc_event& e) {
       "cyclegc: gc #%d reason=%s young=%d visited=%d collected=%d "
       "resurrected=%d "
       "finalized=%d pause=%.1fus (mark=%.1fus resurrect=%.1fus) tts=%.1fus "
-      "duration=%.1fus full_pages=%d->%d",
+      "restart_at=%.1fus duration=%.1fus full_pages=%d->%d",
       e.collection, ReasonName(e.reason), e.young, e.visited, e.collected,
       e.resurrected, e.finalized, Us(e.pause_ns), Us(e.pause_mark_ns),
-      Us(e.pause_resurrect_ns), Us(e.time_to_safepoint_ns), Us(e.duration_ns),
-      e.full_page_bytes_before, e.full_page_bytes_after);
+      Us(e.pause_resurrect_ns), Us(e.time_to_safepoint_ns),
+      Us(e.mark_restart_ns), Us(e.duration_ns), e.full_page_bytes_before,
+      e.full_page_bytes_after);
 }
 
 void FireEvent(const cgc_event& ev) {

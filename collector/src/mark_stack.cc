@@ -26,7 +26,9 @@ void ObjectStack::Release() {
 }
 
 bool ObjectStack::Grow(size_t min_capacity) {
-  if (SimulatedFailure() || CGC_INJECT_ALLOC_FAILURE("collector.object_stack_grow")) return false;
+  if (SimulatedFailure() ||
+      CGC_INJECT_ALLOC_FAILURE("collector.object_stack_grow"))
+    return false;
   size_t capacity = capacity_ < 1024 ? 1024 : capacity_ * 2;
   if (capacity < min_capacity) capacity = min_capacity;
   if (capacity > SIZE_MAX / sizeof(cgc_object*)) return false;

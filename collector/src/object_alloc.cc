@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "allocation_meter.h"
 #include "fault_injection.h"
 #include "last_error.h"
 #include "object.h"
@@ -56,6 +57,7 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   o->ob_gc_bits_ = ci::kGcTracked;
   ci::SetType(o, type);
   ci::AddYoung(ts, 1);
+  ci::MeterAllocation(ts, size);
   return o;
 }
 
@@ -89,7 +91,9 @@ CGC_API void* cgc_malloc(size_t n) {
   if (p == nullptr) {
     ci::SetLastError(
         CGC_ENOMEM, absl::StrFormat("cgc_malloc: out of memory (%u bytes)", n));
+    return nullptr;
   }
+  ci::MeterAllocation(ts, n);
   return p;
 }
 

@@ -5,11 +5,17 @@
 namespace cyclegc::internal {
 
 bool GatherUnreachable(CollectionState& state) {
-  size_t count = 0;
-  for (cgc_object* o : state.objects) count += (GcScratch(o) & kMarked) == 0;
+  // The mark counted what it reached: a heap without trash needs no pass.
+  const size_t count = state.objects.size() - state.marked;
+  if (count == 0) return true;
   // Reserve first so running out of memory changes nothing.
   if (!state.unreachable.Reserve(count)) return false;
-  for (cgc_object* o : state.objects) {
+  constexpr size_t kPrefetchDistance = 8;
+  const size_t n = state.objects.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchDistance < n)
+      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
+    cgc_object* o = state.objects[i];
     if ((GcScratch(o) & kMarked) != 0) continue;
     SetGcBits(o, kGcUnreachable);
     // The hold: nothing the world does once restarted (finalizers, callbacks,

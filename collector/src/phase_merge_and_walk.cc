@@ -3,6 +3,7 @@
 #include "alloc_hooks/alloc_hooks.h"
 #include "object.h"
 #include "phases.h"
+#include "refcount.h"
 #include "seams.h"
 
 namespace cyclegc::internal {
@@ -24,7 +25,7 @@ bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
     GcScratch(o) = 0;
     return true;
   }
-  size_t refs = TotalRefcount(o);
+  size_t refs = TotalRefcountInline(o);
   if (refs == 0) {  // not expected after the merge; treat as outside the set
     GcScratch(o) = 0;
     return true;

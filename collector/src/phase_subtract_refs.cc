@@ -1,8 +1,12 @@
 // Phase 3: subtract the references members hold to each other. What is left
 // in gc_refs comes from outside the GC heaps (stacks, globals, native code).
+//
+// Referents are scattered over the heap: each reference goes through a delay
+// line (delay_line.h) and is subtracted as it leaves, its referent prefetched.
 #include <cstdio>
 #include <cstdlib>
 
+#include "delay_line.h"
 #include "object.h"
 #include "phases.h"
 
@@ -24,18 +28,38 @@ namespace {
 }
 #endif
 
-int VisitDecref(cgc_object* ref, void* arg) {
-  if (ref == nullptr) return 0;
-  uintptr_t s = GcScratch(ref);
-  if ((s & kInSet) == 0) return 0;
+constexpr unsigned kDelay = 32;
+
+struct SubtractArgs {
+  DelayLine<kDelay> line;
+  cgc_object* self = nullptr;
 #ifndef NDEBUG
-  if (GcRefs(s) == 0)
-    AbortOnUnownedReference(static_cast<const cgc_object*>(arg), ref);
+  cgc_object* from[kDelay] = {};  // the referrer of each slot's reference
+#endif
+};
+
+inline void Subtract(cgc_object* ref, [[maybe_unused]] cgc_object* from) {
+  uintptr_t s = GcScratch(ref);
+  if ((s & kInSet) == 0) return;
+#ifndef NDEBUG
+  if (GcRefs(s) == 0) AbortOnUnownedReference(from, ref);
 #else
-  (void)arg;
-  if (GcRefs(s) == 0) return 0;
+  if (GcRefs(s) == 0) return;
 #endif
   GcScratch(ref) = s - kOneRef;
+}
+
+int VisitQueueDecref(cgc_object* ref, void* arg) {
+  if (ref == nullptr) return 0;
+  auto* args = static_cast<SubtractArgs*>(arg);
+  cgc_object* out = args->line.Exchange(ref);
+  cgc_object* out_from = nullptr;
+#ifndef NDEBUG
+  const unsigned slot = args->line.LastSlot();
+  out_from = args->from[slot];
+  args->from[slot] = args->self;
+#endif
+  if (out != nullptr) Subtract(out, out_from);
   return 0;
 }
 
@@ -43,14 +67,24 @@ int VisitDecref(cgc_object* ref, void* arg) {
 
 void SubtractInternalRefs(CollectionState& state) {
   constexpr size_t kPrefetchDistance = 8;
+  SubtractArgs args;
   const size_t n = state.objects.size();
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchDistance < n)
       __builtin_prefetch(state.objects[i + kPrefetchDistance]);
     cgc_object* o = state.objects[i];
     const cgc_type* t = TypeOf(o);
-    if (t->traverse != nullptr) t->traverse(o, &VisitDecref, o);
+    if (t->traverse == nullptr) continue;
+    args.self = o;
+    t->traverse(o, &VisitQueueDecref, &args);
   }
+  args.line.Drain([&args](cgc_object* ref, [[maybe_unused]] unsigned slot) {
+#ifndef NDEBUG
+    Subtract(ref, args.from[slot]);
+#else
+    Subtract(ref, nullptr);
+#endif
+  });
 }
 
 }  // namespace cyclegc::internal

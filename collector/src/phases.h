@@ -59,6 +59,7 @@ struct CollectionState {
   ObjectStack resurrected;  // left the unreachable set; still held
   WeakrefCallbackQueue callbacks;
   size_t visited = 0;  // members found by the walk
+  size_t marked = 0;   // members the mark reached
   size_t finalized = 0;
 };
 
@@ -72,7 +73,8 @@ bool WalkHeapsComputingRefs(CollectionState& state);
 void SubtractInternalRefs(CollectionState& state);
 
 // World stopped. Marks every member reachable from one with gc_refs > 0
-// (explicit work stack). False on out-of-memory.
+// (explicit work stack) and counts them in state.marked. False on
+// out-of-memory.
 bool MarkReachableFromRoots(CollectionState& state);
 
 // World stopped. Unmarked members become the unreachable set: kGcUnreachable

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "policy_table.h"
+
 namespace cyclegc::internal {
 namespace policy_rules {
 
@@ -28,7 +30,7 @@ Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
     // Objects may hold resources that do not show as memory: collect anyway.
     d.verdict = Decision::kCollect;
     d.reason = CGC_REASON_DEFER_CAP;
-  } else if (GrewEnough(estimate, s.estimate_at_last, c.mem_growth,
+  } else if (GrewEnough(estimate, s.estimate_at_last, MemGrowth(c),
                         MemMinFloor(c))) {
     d.verdict = Decision::kCollect;
     d.reason = CGC_REASON_MEMORY_GROWTH;
@@ -41,17 +43,8 @@ Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
 }  // namespace policy_rules
 
 std::unique_ptr<Policy> MakePolicy(const Config& config, MemorySource* mem) {
-  switch (config.trigger) {
-    case CGC_TRIGGER_COUNT:
-      return MakeCountPolicy(config);
-    case CGC_TRIGGER_RSS:
-      return MakeRssPolicy(config, mem);
-    case CGC_TRIGGER_PACED:
-      return MakePacedPolicy(config, mem);
-    case CGC_TRIGGER_FULLPAGES:
-      break;
-  }
-  return MakeFullPagesPolicy(config, mem);
+  const PolicyInfo* p = FindPolicy(config.trigger);
+  return p != nullptr ? p->make(config, mem) : nullptr;
 }
 
 }  // namespace cyclegc::internal

@@ -51,6 +51,10 @@ class Policy {
   // survivors of the last collection: the allocation path compares young
   // with it and skips Decide (one relaxed load). 0: decide on every batch.
   virtual size_t gate(size_t long_lived) const = 0;
+  // Young count past which a thread counts as ahead of a running collection
+  // (the trigger holds it at kHoldFactor x this). Defaults to gate(); a
+  // policy whose gate sits below its count rule (paced) returns the rule's.
+  virtual size_t HoldGate(size_t long_lived) const { return gate(long_lived); }
   // The decision. May read the memory source (rss: a syscall).
   virtual Decision Decide(const TriggerSnapshot& s) const = 0;
   // The estimate this policy compares against, read right after a collection
@@ -65,6 +69,17 @@ class Policy {
   // reading since the collection is the settled heap. rss keeps CPython's
   // single reading: it is the faithful base the benchmarks compare against.
   virtual bool BaselineFollowsDrops() const { return false; }
+  // Bytes a thread may allocate between two memory checks (Decide called from
+  // the allocation path on bytes, not young objects), given the baseline; 0:
+  // this policy decides on the young count only. A few young objects can hold
+  // megabytes, so a memory-driven policy must look at bytes.
+  virtual size_t ByteCheckStep(size_t /*estimate_at_last*/) const { return 0; }
+  // How far memory ran past the goal, in goal allowances (0 under it): the
+  // trigger holds an allocating thread once this passes 1 while a collection
+  // runs, and again after a timed-out hold past 3 (trigger_hold.cc).
+  virtual double AllowancesPastGoal(const TriggerSnapshot& /*s*/) const {
+    return 0;
+  }
 };
 
 // Shared rules of the policies.
@@ -106,13 +121,16 @@ Decision CollectIfGrownElseDefer(const TriggerSnapshot& s, const Config& c,
                                  size_t estimate);
 }  // namespace policy_rules
 
-std::unique_ptr<Policy> MakeCountPolicy(const Config& config);
+std::unique_ptr<Policy> MakeCountPolicy(const Config& config,
+                                        MemorySource* mem = nullptr);
 std::unique_ptr<Policy> MakeRssPolicy(const Config& config, MemorySource* mem);
 std::unique_ptr<Policy> MakeFullPagesPolicy(const Config& config,
                                             MemorySource* mem);
 std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
                                         MemorySource* mem);
-// The policy config.trigger names. `mem` must outlive it.
+std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
+                                           MemorySource* mem);
+// The policy config.trigger names (policy_table.cc). `mem` must outlive it.
 std::unique_ptr<Policy> MakePolicy(const Config& config, MemorySource* mem);
 
 }  // namespace cyclegc::internal

@@ -31,7 +31,7 @@ class CountPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> MakeCountPolicy(const Config& config) {
+std::unique_ptr<Policy> MakeCountPolicy(const Config& config, MemorySource*) {
   return std::make_unique<CountPolicy>(config);
 }
 

@@ -1,5 +1,5 @@
 // paced: collect when full-page bytes plus external pressure exceed the heap
-// goal (see ComputePacedGoal). Checked well below the threshold, every
+// goal (see ComputeHeapGoal). Checked well below the threshold, every
 // PacedCheckInterval young objects (a few young objects can hold megabytes);
 // the check costs no syscall, but summing every thread's counter is O(threads)
 // cache misses, so it is not done on every batch. Goal-driven collections need
@@ -15,29 +15,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "heap_goal.h"
 #include "policy.h"
 
 namespace cyclegc::internal {
-
-PacedGoal ComputePacedGoal(size_t last, const Config& c) {
-  auto grown = [&](double allowance) {
-    double floor = static_cast<double>(MemMinFloor(c));
-    double goal = static_cast<double>(last) + std::max(allowance, floor);
-    return goal >= static_cast<double>(SIZE_MAX) ? SIZE_MAX
-                                                 : static_cast<size_t>(goal);
-  };
-  PacedGoal g;
-  g.bytes = grown(static_cast<double>(last) * c.mem_growth);
-  if (c.memory_limit != 0) {
-    size_t headroom = c.memory_limit > last ? c.memory_limit - last : 0;
-    size_t limit_goal = grown(static_cast<double>(headroom / 2));
-    if (limit_goal < g.bytes) {
-      g.bytes = limit_goal;
-      g.reason = CGC_REASON_MEMORY_LIMIT;
-    }
-  }
-  return g;
-}
 
 size_t PacedCheckInterval(size_t threshold) {
   return std::clamp<size_t>(threshold / 2, 1, 1024);
@@ -50,11 +31,14 @@ class PacedPolicy final : public Policy {
   PacedPolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
   cgc_trigger_kind kind() const override { return CGC_TRIGGER_PACED; }
   size_t gate(size_t) const override { return 0; }
+  size_t HoldGate(size_t long_lived) const override {
+    return policy_rules::CountRuleGate(config_.threshold, long_lived);
+  }
   Decision Decide(const TriggerSnapshot& s) const override {
     Decision d;
     if (config_.threshold == 0) return d;
     d.estimate_now = EstimateNow();
-    PacedGoal goal = ComputePacedGoal(s.estimate_at_last, config_);
+    HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
     if (d.estimate_now > goal.bytes) {
       bool enough_work = goal.reason == CGC_REASON_HEAP_GOAL ||
                          s.young + s.deferred_young >= s.long_lived / 4;

@@ -228,20 +228,7 @@ bool TryIncref(cgc_object* o) {
   }
 }
 
-size_t TotalRefcount(const cgc_object* co) {
-  cgc_object* o = const_cast<cgc_object*>(co);
-  const uint8_t flags = RefFlags(o);
-  intptr_t total = Shared(o).load(std::memory_order_acquire) >> kSharedShift;
-  if ((flags & kRefPerThread) != 0) {
-    total += SumPerThreadCounts(o);
-  } else {
-    if (Tid(o).load(std::memory_order_relaxed) != 0) {
-      total += Local(o).load(std::memory_order_relaxed);
-    }
-    if ((flags & kRefInMergeQueue) != 0) total -= 1;
-  }
-  return total < 0 ? 0 : static_cast<size_t>(total);
-}
+size_t TotalRefcount(const cgc_object* o) { return TotalRefcountInline(o); }
 
 }  // namespace cyclegc::internal
 

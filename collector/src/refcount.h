@@ -10,6 +10,7 @@
 #ifndef CYCLEGC_COLLECTOR_REFCOUNT_H_
 #define CYCLEGC_COLLECTOR_REFCOUNT_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -17,6 +18,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
+#include "object.h"
 
 namespace cyclegc::internal {
 
@@ -35,6 +37,28 @@ inline uintptr_t CurrentThreadId() { return cgc_thread_id_(); }
 // Exact total count while the world is stopped after MergeRefcountsWhileStopped
 // (declared in seams.h); otherwise a racy estimate for diagnostics.
 size_t TotalRefcount(const cgc_object* o);
+
+int64_t SumPerThreadCounts(const cgc_object* o);
+
+// TotalRefcount's body, inline for the heap walk that reads every object's.
+inline size_t TotalRefcountInline(const cgc_object* co) {
+  auto* o = const_cast<cgc_object*>(co);
+  const uint8_t flags = RefFlags(o);
+  intptr_t total = std::atomic_ref<intptr_t>(o->ob_ref_shared_)
+                       .load(std::memory_order_acquire) >>
+                   kSharedShift;
+  if ((flags & kRefPerThread) != 0) {
+    total += SumPerThreadCounts(o);
+  } else {
+    if (std::atomic_ref<uintptr_t>(o->ob_tid_)
+            .load(std::memory_order_relaxed) != 0) {
+      total += std::atomic_ref<uint32_t>(o->ob_ref_local_)
+                   .load(std::memory_order_relaxed);
+    }
+    if ((flags & kRefInMergeQueue) != 0) total -= 1;
+  }
+  return total < 0 ? 0 : static_cast<size_t>(total);
+}
 
 // Merges local + shared + extra into the shared count, clears the owner and
 // returns the merged count. Used by queue drains and at owner exit.
@@ -80,8 +104,8 @@ void ReleasePerThreadIndex(cgc_object* o);
 // Adds `delta` to the calling thread's count of a per-thread-counted object.
 // False if the thread is not attached (the caller then uses the shared count).
 bool AddPerThreadCount(cgc_object* o, int64_t delta);
-// Sum of every attached thread's count of `o` (exact while stopped).
-int64_t SumPerThreadCounts(const cgc_object* o);
+// SumPerThreadCounts (above): sum of every attached thread's count of `o`
+// (exact while stopped).
 // While stopped: fold every thread's counts into the shared counts; objects
 // whose total is zero return to plain counting and are released on restart.
 void MergePerThreadCountsWhileStopped();

@@ -27,10 +27,17 @@ absl::StatusOr<Config> LoadConfig(const cgc_config* user);
 // ---- trigger: lifecycle and allocation path ---------------------------------
 absl::Status TriggerInit(const Config& config);
 void TriggerShutdown();
+// Run-time tuning: replaces the settings in force (checked as at init);
+// counters carry over. FailedPrecondition before init.
+absl::Status TriggerReconfigure(const Config& config);
+absl::StatusOr<Config> TriggerConfig();
 // Called by the runtime when a thread's batched young delta (allocations of
 // tracked objects minus their deallocations) reaches the batch size or at
 // detach. May run a collection (on the calling, attached thread).
 void OnYoungBatch(int64_t delta);
+// Called by the runtime when a thread allocated the byte-check step (see
+// SetByteCheckStep) since its last call: memory-driven policies decide now.
+void OnAllocatedBytes();
 // What the policy decided on, handed to Collect() for the event.
 struct TriggerFigures {
   size_t young = 0;
@@ -55,6 +62,8 @@ void TriggerAfterForkChild();
 
 // ---- collector --------------------------------------------------------------
 absl::Status CollectorInit(const Config& config);
+// Diagnostics in force (CGC_DEBUG_* bits: the stats line, the census).
+void CollectorSetDebug(unsigned debug);
 // Final collection (reason SHUTDOWN), then finalize, clear and free every
 // remaining object; prints the census if enabled. World must not be stopped.
 void CollectorShutdown();
@@ -72,11 +81,18 @@ void NotifyObjectDeath(cgc_object* o);
 // detached count as stopped). Returns the time it took all threads to park.
 // The caller must be attached; only the collector calls it, one at a time.
 uint64_t StopTheWorld();
-void StartTheWorld();
+// Returns the NowNs() (collect.h) at which the world restarted, before the
+// releases deferred by the stop run on the calling thread.
+uint64_t StartTheWorld();
+// True on the thread that currently has the world stopped.
+bool CallerIsStopper();
 // While stopped: drain merge queues and fold per-thread counts so that
 // TotalRefcount() is exact for every object.
 void MergeRefcountsWhileStopped();
 size_t TotalRefcount(const cgc_object* o);
+// Bytes (cgc_alloc + cgc_malloc) a thread allocates between two calls of
+// OnAllocatedBytes; 0 turns the byte checks off. Set by the trigger.
+void SetByteCheckStep(size_t bytes);
 
 // Weak references (requested by the collector for cgc_weakref_get):
 // Called by cgc_weakref_new (world running, caller holds a reference) before

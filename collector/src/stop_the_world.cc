@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "collect.h"
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
@@ -143,7 +144,7 @@ uint64_t StopTheWorld() {
   return tts;
 }
 
-void StartTheWorld() {
+uint64_t StartTheWorld() {
   std::vector<cgc_object*>* release = g_release_after_start;
   g_release_after_start = nullptr;
   {
@@ -154,10 +155,12 @@ void StartTheWorld() {
     g_restart_cv.SignalAll();
   }
   RegistryMutex().Unlock();
+  const uint64_t restart_ns = NowNs();
   if (release != nullptr) {
     for (cgc_object* o : *release) cgc_decref(o);
     delete release;
   }
+  return restart_ns;
 }
 
 void ParkWhileStopped(ThreadState* ts) {

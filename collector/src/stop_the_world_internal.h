@@ -4,12 +4,11 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
+#include "seams.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
 
-// True on the thread that currently has the world stopped.
-bool CallerIsStopper();
 // While stopped: `o` (count zero after a merge) is given one count that
 // StartTheWorld() releases once the world runs, so destroy never runs stopped.
 void KeepForReleaseAfterStart(cgc_object* o);

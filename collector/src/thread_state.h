@@ -61,6 +61,8 @@ struct ThreadState {
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
+  // Bytes allocated since the last OnAllocatedBytes (allocation_meter.h).
+  size_t bytes_since_check = 0;
 
   // Per-thread refcounts, indexed by the object's per-thread index. Entries are
   // written only by this thread (relaxed atomics, plain moves); the array is

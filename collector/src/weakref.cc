@@ -161,7 +161,9 @@ cgc_weakref* cgc_weakref_new(cgc_object* target,
                      : "cgc_weakref_new: target is not a live object");
     return nullptr;
   }
-  auto* w = CGC_INJECT_ALLOC_FAILURE("weakref.new") ? nullptr : new (std::nothrow) cgc_weakref{};
+  auto* w = CGC_INJECT_ALLOC_FAILURE("weakref.new") ? nullptr
+                                                    : new (std::nothrow)
+                                                          cgc_weakref{};
   if (w == nullptr) {
     SetLastError(CGC_ENOMEM, "cgc_weakref_new: out of memory");
     return nullptr;

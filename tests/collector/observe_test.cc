@@ -1,5 +1,7 @@
 // Stats, events and the census of cyclic trash.
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "census.h"
@@ -65,6 +67,38 @@ TEST_F(ObserveTest, EventsReportStartAndStopWithFigures) {
   cgc_collect();
   EXPECT_EQ(g_events.size(), 2u);
   cgc_decref(live);
+}
+
+// A destroy slow enough to tell apart from a pause on a loaded machine.
+constexpr std::chrono::milliseconds kSlowDestroy(100);
+void SlowDestroy(cgc_object* self) {
+  std::this_thread::sleep_for(kSlowDestroy);
+  NodeDestroy(self);
+}
+const cgc_type kSlowType = {"Slow", NodeTraverse, NodeClear, nullptr,
+                            SlowDestroy};
+
+TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
+  // Per-thread counts are summed only while the world is stopped: this object
+  // is found dead by the marking stop and destroyed once the world restarts.
+  cgc_object* o = NewNode(&kSlowType);
+  ASSERT_EQ(cgc_set_per_thread_refcount(o), CGC_OK);
+  cgc_decref(o);
+  const int destroyed = g_counters.destroyed.load();
+  g_events.clear();
+  ASSERT_EQ(cgc_callback_add(&RecordEvent, nullptr), CGC_OK);
+  cgc_collect();
+  ASSERT_EQ(cgc_callback_remove(&RecordEvent, nullptr), CGC_OK);
+  EXPECT_EQ(g_counters.destroyed.load(), destroyed + 1);
+  ASSERT_EQ(g_events.size(), 2u);
+  const cgc_event& stop = g_events[1];
+  const uint64_t slow_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(kSlowDestroy)
+          .count();
+  EXPECT_LT(stop.pause_ns, slow_ns);
+  EXPECT_LT(stop.pause_mark_ns, slow_ns);
+  EXPECT_GT(stop.mark_restart_ns, 0u);
+  EXPECT_GE(stop.duration_ns, stop.mark_restart_ns + slow_ns);
 }
 
 TEST_F(ObserveTest, StatsAccumulate) {

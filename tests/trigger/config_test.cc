@@ -52,10 +52,11 @@ TEST(LoadConfig, DefaultsWithoutEnvironment) {
   auto c = LoadEnv({});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->threshold, 2000u);
-  EXPECT_EQ(c->trigger, CGC_TRIGGER_FULLPAGES);
-  EXPECT_DOUBLE_EQ(c->mem_growth, 0.10);
+  EXPECT_EQ(c->trigger, CGC_TRIGGER_PRESSURE);
+  EXPECT_DOUBLE_EQ(c->mem_growth, CGC_MEM_GROWTH_AUTO);
+  EXPECT_DOUBLE_EQ(MemGrowth(*c), 0.50);
   EXPECT_EQ(c->mem_min, CGC_MEM_MIN_AUTO);
-  EXPECT_EQ(MemMinFloor(*c), 64u * 1024);
+  EXPECT_EQ(MemMinFloor(*c), 2u << 20);
   EXPECT_DOUBLE_EQ(c->defer_cap, 40.0);
   EXPECT_EQ(c->memory_limit, 0u);
   EXPECT_EQ(c->debug, 0u);
@@ -67,7 +68,7 @@ TEST(LoadConfig, EmptyVariableCountsAsUnset) {
                     {"CYCLEGC_DEBUG", ""}});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->threshold, 2000u);
-  EXPECT_EQ(c->trigger, CGC_TRIGGER_FULLPAGES);
+  EXPECT_EQ(c->trigger, CGC_TRIGGER_PRESSURE);
 }
 
 TEST(Threshold, AcceptsIntegersIncludingZero) {
@@ -92,11 +93,31 @@ TEST(Trigger, AcceptsEveryPolicyName) {
             CGC_TRIGGER_COUNT);
   EXPECT_EQ(LoadEnv({{"CYCLEGC_TRIGGER", "paced"}})->trigger,
             CGC_TRIGGER_PACED);
+  EXPECT_EQ(LoadEnv({{"CYCLEGC_TRIGGER", "Pressure"}})->trigger,
+            CGC_TRIGGER_PRESSURE);
 }
 
 TEST(Trigger, RejectsUnknownNames) {
-  ExpectRejected("CYCLEGC_TRIGGER", "heap", "fullpages, rss, count, paced");
-  ExpectRejected("CYCLEGC_TRIGGER", "1", "fullpages, rss, count, paced");
+  ExpectRejected("CYCLEGC_TRIGGER", "heap",
+                 "fullpages, rss, count, paced, pressure");
+  ExpectRejected("CYCLEGC_TRIGGER", "1",
+                 "fullpages, rss, count, paced, pressure");
+}
+
+TEST(MemGrowth, AutoIsThePolicysOwnGrowth) {
+  EXPECT_DOUBLE_EQ(LoadEnv({{"CYCLEGC_MEM_GROWTH", "auto"}})->mem_growth,
+                   CGC_MEM_GROWTH_AUTO);
+  Config c;
+  for (cgc_trigger_kind k : {CGC_TRIGGER_RSS, CGC_TRIGGER_FULLPAGES,
+                             CGC_TRIGGER_COUNT, CGC_TRIGGER_PACED}) {
+    c.trigger = k;
+    EXPECT_DOUBLE_EQ(MemGrowth(c), 0.10) << k;
+  }
+  c.trigger = CGC_TRIGGER_PRESSURE;
+  EXPECT_DOUBLE_EQ(MemGrowth(c), 0.50);
+  c.mem_growth = 0.25;  // an explicit value applies to every policy
+  EXPECT_DOUBLE_EQ(MemGrowth(c), 0.25);
+  ExpectRejected("CYCLEGC_MEM_GROWTH", "automatic", "or auto");
 }
 
 TEST(MemGrowth, AcceptsFractionAndPercent) {
@@ -135,6 +156,8 @@ TEST(MemMin, AutoIsThePolicysOwnFloor) {
   EXPECT_EQ(MemMinFloor(c), 64u * 1024);
   c.trigger = CGC_TRIGGER_PACED;
   EXPECT_EQ(MemMinFloor(c), 128u * 1024);
+  c.trigger = CGC_TRIGGER_PRESSURE;
+  EXPECT_EQ(MemMinFloor(c), 2u << 20);
   for (cgc_trigger_kind k :
        {CGC_TRIGGER_RSS, CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_PACED}) {
     c.trigger = k;
@@ -220,8 +243,8 @@ cgc_config UserConfig() {
 TEST(ConfigDefault, MatchesDocumentedDefaults) {
   cgc_config c = UserConfig();
   EXPECT_EQ(c.threshold, 2000u);
-  EXPECT_EQ(c.trigger, CGC_TRIGGER_FULLPAGES);
-  EXPECT_DOUBLE_EQ(c.mem_growth, 0.10);
+  EXPECT_EQ(c.trigger, CGC_TRIGGER_PRESSURE);
+  EXPECT_DOUBLE_EQ(c.mem_growth, CGC_MEM_GROWTH_AUTO);
   EXPECT_EQ(c.mem_min, CGC_MEM_MIN_AUTO);
   EXPECT_DOUBLE_EQ(c.defer_cap, 40.0);
   EXPECT_EQ(c.memory_limit, 0u);
@@ -300,6 +323,13 @@ TEST(TriggerName, NamesEveryPolicy) {
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_RSS), "rss");
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_COUNT), "count");
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_PACED), "paced");
+  EXPECT_STREQ(TriggerName(CGC_TRIGGER_PRESSURE), "pressure");
+  EXPECT_STREQ(TriggerName(static_cast<cgc_trigger_kind>(5)), "unknown");
+  // The public lookup iterates the same table.
+  int n = 0;
+  while (cgc_trigger_name(static_cast<cgc_trigger_kind>(n)) != nullptr) ++n;
+  EXPECT_EQ(n, 5);
+  EXPECT_EQ(cgc_trigger_name(static_cast<cgc_trigger_kind>(-1)), nullptr);
 }
 
 }  // namespace

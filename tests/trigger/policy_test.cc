@@ -6,6 +6,7 @@
 #include "config.h"
 #include "fake_memory_source.h"
 #include "gtest/gtest.h"
+#include "heap_goal.h"
 #include "policy_paced.h"
 
 namespace cyclegc::internal {
@@ -254,39 +255,39 @@ TEST(RssPolicy, StaysFaithfulToCPythonAboutTheBaseline) {
 
 // ---- paced ------------------------------------------------------------------
 
-TEST(PacedGoal, GrowsWithTheHeapAboveTheFloor) {
+TEST(HeapGoal, GrowsWithTheHeapAboveTheFloor) {
   Config c = BaseConfig(CGC_TRIGGER_PACED);
   c.mem_growth = 1.0;  // GOGC=100
   c.mem_min = 4 * M;
-  EXPECT_EQ(ComputePacedGoal(0, c).bytes, 4 * M);
-  EXPECT_EQ(ComputePacedGoal(1 * M, c).bytes, 5 * M);
-  EXPECT_EQ(ComputePacedGoal(100 * M, c).bytes, 200 * M);
-  EXPECT_EQ(ComputePacedGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
+  EXPECT_EQ(ComputeHeapGoal(0, c).bytes, 4 * M);
+  EXPECT_EQ(ComputeHeapGoal(1 * M, c).bytes, 5 * M);
+  EXPECT_EQ(ComputeHeapGoal(100 * M, c).bytes, 200 * M);
+  EXPECT_EQ(ComputeHeapGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
   c.mem_min = CGC_MEM_MIN_AUTO;  // paced's own floor: 128K
-  EXPECT_EQ(ComputePacedGoal(0, c).bytes, 128 * K);
+  EXPECT_EQ(ComputeHeapGoal(0, c).bytes, 128 * K);
 }
 
-TEST(PacedGoal, SoftLimitShrinksHeadroomAsItNears) {
+TEST(HeapGoal, SoftLimitShrinksHeadroomAsItNears) {
   Config c = BaseConfig(CGC_TRIGGER_PACED);
   c.mem_growth = 1.0;
   c.mem_min = 1 * M;
   c.memory_limit = 512 * M;
   // Far from the limit: the heap goal binds.
-  EXPECT_EQ(ComputePacedGoal(100 * M, c).bytes, 200 * M);
-  EXPECT_EQ(ComputePacedGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
+  EXPECT_EQ(ComputeHeapGoal(100 * M, c).bytes, 200 * M);
+  EXPECT_EQ(ComputeHeapGoal(100 * M, c).reason, CGC_REASON_HEAP_GOAL);
   // Nearer: half the remaining headroom, less and less.
   size_t prev_headroom = SIZE_MAX;
   for (size_t last : {200 * M, 300 * M, 400 * M, 480 * M, 510 * M}) {
-    PacedGoal g = ComputePacedGoal(last, c);
+    HeapGoal g = ComputeHeapGoal(last, c);
     EXPECT_EQ(g.reason, CGC_REASON_MEMORY_LIMIT) << last;
     EXPECT_LE(g.bytes, 512 * M) << last;
     size_t headroom = g.bytes - last;
     EXPECT_LT(headroom, prev_headroom) << last;
     prev_headroom = headroom;
   }
-  EXPECT_EQ(ComputePacedGoal(400 * M, c).bytes, 456 * M);
+  EXPECT_EQ(ComputeHeapGoal(400 * M, c).bytes, 456 * M);
   // Past the limit: the floor keeps collections from running back to back.
-  EXPECT_EQ(ComputePacedGoal(600 * M, c).bytes, 601 * M);
+  EXPECT_EQ(ComputeHeapGoal(600 * M, c).bytes, 601 * M);
 }
 
 TEST(PacedPolicy, CollectsAtHeapGoalRegardlessOfYoungCount) {

@@ -92,25 +92,33 @@ CGC_API void cgc_free(void *p);
 /* ---- Lifecycle and threads ------------------------------------------------ */
 
 typedef enum cgc_trigger_kind {
-  CGC_TRIGGER_FULLPAGES = 0, /* default: memory estimate = full mimalloc pages */
+  CGC_TRIGGER_FULLPAGES = 0, /* count decides, full-page bytes may defer */
   CGC_TRIGGER_RSS = 1,       /* CPython 3.14t behaviour: estimate = RSS+swap */
   CGC_TRIGGER_COUNT = 2,     /* CPython 3.13 behaviour: young count only */
   CGC_TRIGGER_PACED = 3,     /* heap goal on full-page bytes + soft limit */
+  CGC_TRIGGER_PRESSURE = 4,  /* default: full-page bytes past a goal start a
+                                collection; a count backstop */
 } cgc_trigger_kind;
+
+/* The policy's CYCLEGC_TRIGGER name ("pressure", ...), or NULL for a value
+ * outside the enum. Kinds are dense from 0: iterate until NULL. */
+CGC_API const char *cgc_trigger_name(cgc_trigger_kind kind);
 
 /* Debug flags (CYCLEGC_DEBUG=stats,census). */
 enum { CGC_DEBUG_STATS = 1u << 0, CGC_DEBUG_CENSUS = 1u << 1 };
 
-/* mem_min value meaning "the policy's own floor" (the default): rss 128 KiB,
- * CPython 3.14t's; fullpages 64 KiB, one small mimalloc page, less than a
- * threshold of the smallest GC objects fills (2000 x 48 bytes); paced
- * 128 KiB. */
+/* mem_min value meaning "the policy's own floor" (the default): pressure
+ * 4 MiB, fullpages 64 KiB (one small mimalloc page), rss, count and paced
+ * 128 KiB (CPython 3.14t's). */
 #define CGC_MEM_MIN_AUTO ((size_t)-1)
+/* mem_growth value meaning "the policy's own growth" (the default): 50% for
+ * pressure, 10% (CPython 3.14t's) for the others. */
+#define CGC_MEM_GROWTH_AUTO (-1.0)
 
 typedef struct cgc_config {
   size_t threshold;            /* young threshold; 0 disables automatic collection */
   cgc_trigger_kind trigger;
-  double mem_growth;           /* fraction, e.g. 0.10 */
+  double mem_growth;           /* fraction, e.g. 0.10, or CGC_MEM_GROWTH_AUTO */
   size_t mem_min;              /* floor of that growth, bytes, or CGC_MEM_MIN_AUTO */
   double defer_cap;            /* multiple of threshold */
   size_t memory_limit;         /* soft limit (paced policy), 0 = none */
@@ -127,6 +135,24 @@ CGC_API void cgc_config_default(cgc_config *config);
  * variables; a malformed variable fails init with a message naming it and the
  * accepted form. The calling thread becomes attached. */
 CGC_API int cgc_init(const cgc_config *config);
+
+/* ---- Tuning at run time ---------------------------------------------------
+ * Thread-safe while other threads allocate; like CPython's gc.set_threshold
+ * and Go's debug.SetGCPercent / SetMemoryLimit (read the previous value with
+ * cgc_get_config first). A change takes effect at the next trigger decision;
+ * the young count, the survivors and the memory baseline carry over. On
+ * error nothing changes and cgc_last_error() says why. CGC_ESTATE before
+ * cgc_init or after cgc_shutdown. */
+
+/* The settings in force (apply_env is 0). */
+CGC_API int cgc_get_config(cgc_config *out);
+/* Replace them: checked as cgc_init checks its fields (apply_env ignored). */
+CGC_API int cgc_set_config(const cgc_config *config);
+/* One setting by its variable's name, parsed exactly as the environment
+ * variable (same accepted forms and messages), e.g.
+ * cgc_set_option("CYCLEGC_TRIGGER", "count"),
+ * cgc_set_option("CYCLEGC_MEMORY_LIMIT", "512M"). */
+CGC_API int cgc_set_option(const char *name, const char *value);
 
 /* Message of this thread's last failure (never NULL). */
 CGC_API const char *cgc_last_error(void);
@@ -169,8 +195,9 @@ typedef enum cgc_reason {
   CGC_REASON_DEFER_CAP = 2,     /* deferred too long: collected anyway */
   CGC_REASON_EXPLICIT = 3,      /* cgc_collect() */
   CGC_REASON_SHUTDOWN = 4,      /* cgc_shutdown() */
-  CGC_REASON_HEAP_GOAL = 5,     /* paced: full-page bytes over the heap goal */
-  CGC_REASON_MEMORY_LIMIT = 6,  /* paced: nearing the soft memory limit */
+  CGC_REASON_HEAP_GOAL = 5,     /* pressure, paced: memory past the heap goal */
+  CGC_REASON_MEMORY_LIMIT = 6,  /* pressure, paced: nearing the soft limit */
+  CGC_REASON_COUNT_BACKSTOP = 7, /* pressure: many young objects, little memory */
 } cgc_reason;
 
 /* Full collection now; returns the number of objects it freed. */
@@ -229,6 +256,9 @@ typedef struct cgc_event {
   uint64_t duration_ns;           /* wall time, start to end */
   size_t full_page_bytes_before;
   size_t full_page_bytes_after;
+  /* From the start to the world's restart after the marking stop: clears and
+   * destruction of the garbage run after it, with the other threads running. */
+  uint64_t mark_restart_ns;
 } cgc_event;
 
 /* Called at the start and stop of every collection, on the collecting thread,

@@ -1,7 +1,7 @@
 // Shared helpers of the runtime tests: a runtime per test (automatic
 // collection off), a counted test type, threads that attach for their body.
-#ifndef CYCLEGC_TESTS_RUNTIME_RUNTIME_FIXTURE_H_
-#define CYCLEGC_TESTS_RUNTIME_RUNTIME_FIXTURE_H_
+#ifndef CYCLEGC_TESTS_COMMON_RUNTIME_FIXTURE_H_
+#define CYCLEGC_TESTS_COMMON_RUNTIME_FIXTURE_H_
 
 #include <atomic>
 #include <thread>
@@ -72,4 +72,4 @@ class RuntimeTest : public ::testing::Test {
 
 }  // namespace cyclegc::testing
 
-#endif  // CYCLEGC_TESTS_RUNTIME_RUNTIME_FIXTURE_H_
+#endif  // CYCLEGC_TESTS_COMMON_RUNTIME_FIXTURE_H_

@@ -1,0 +1,98 @@
+// pressure (default): memory starts collections. A collection is due once the
+// estimate (full-page bytes over all threads, plus external pressure) passes
+// the heap goal (heap_goal.h) set by what survived the last one; threads
+// check it every ByteCheckStep bytes they allocate, so payload-heavy trash is
+// caught within a step, whatever the object count. Trash that holds little
+// memory is caught by a count backstop: defer_cap x threshold young objects
+// (80,000 by default), and never fewer than survived the last collection, so
+// the backstop's work stays linear in allocation too. There is no deferral:
+// memory that did not grow is no reason to wait once the backstop passed.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "heap_goal.h"
+#include "policy.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr size_t kMinByteStep = 32 * 1024;
+constexpr size_t kMaxByteStep = 1024 * 1024;
+// Memory checks per goal allowance: at most allowance/16 of overshoot a
+// thread, for one O(threads) sum per step.
+constexpr size_t kChecksPerAllowance = 16;
+
+class PressurePolicy final : public Policy {
+ public:
+  PressurePolicy(const Config& c, MemorySource* mem)
+      : config_(c), mem_(mem), backstop_(Backstop(c)) {}
+  cgc_trigger_kind kind() const override { return CGC_TRIGGER_PRESSURE; }
+  size_t gate(size_t long_lived) const override {
+    return std::max(backstop_, long_lived);
+  }
+  Decision Decide(const TriggerSnapshot& s) const override {
+    Decision d;
+    if (config_.threshold == 0) return d;
+    d.estimate_now = EstimateNow();
+    HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
+    size_t young = s.young + s.deferred_young;
+    if (d.estimate_now > goal.bytes) {
+      // Near the limit, a live heap already over it must not make every check
+      // collect: limit-driven collections need young work as count's rule.
+      if (goal.reason == CGC_REASON_HEAP_GOAL || young >= s.long_lived / 4) {
+        d.verdict = Decision::kCollect;
+        d.reason = goal.reason;
+        return d;
+      }
+    }
+    if (young > gate(s.long_lived)) {
+      d.verdict = Decision::kCollect;
+      d.reason = CGC_REASON_COUNT_BACKSTOP;
+    }
+    return d;
+  }
+  bool BaselineFollowsDrops() const override { return true; }
+  size_t EstimateNow() const override {
+    return mem_->FullPageBytes() + mem_->ExternalBytes();
+  }
+  size_t ByteCheckStep(size_t estimate_at_last) const override {
+    if (config_.threshold == 0) return 0;
+    HeapGoal goal = ComputeHeapGoal(estimate_at_last, config_);
+    size_t allowance =
+        goal.bytes > estimate_at_last ? goal.bytes - estimate_at_last : 0;
+    return std::clamp(allowance / kChecksPerAllowance, kMinByteStep,
+                      kMaxByteStep);
+  }
+  double AllowancesPastGoal(const TriggerSnapshot& s) const override {
+    HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
+    size_t now = EstimateNow();
+    size_t allowance =
+        goal.bytes > s.estimate_at_last ? goal.bytes - s.estimate_at_last : 0;
+    if (now <= goal.bytes || allowance == 0) return 0;
+    return static_cast<double>(now - goal.bytes) /
+           static_cast<double>(allowance);
+  }
+
+ private:
+  static size_t Backstop(const Config& c) {
+    double b = static_cast<double>(c.threshold) * c.defer_cap;
+    if (b >= static_cast<double>(SIZE_MAX)) return SIZE_MAX;
+    return std::max<size_t>(c.threshold, static_cast<size_t>(b));
+  }
+
+  Config config_;
+  MemorySource* mem_;
+  size_t backstop_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
+                                           MemorySource* mem) {
+  return std::make_unique<PressurePolicy>(config, mem);
+}
+
+}  // namespace cyclegc::internal

@@ -1,0 +1,106 @@
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "collect.h"
+#include "futex.h"
+#include "seams.h"
+#include "trigger_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+// Goal allowances past the goal at which a running collection holds a thread,
+// and at which it holds it again after a timed-out hold: a collection that
+// outlasts kMaxHold (a descheduled collector, a big heap) must not let the
+// others allocate without bound, or the next collection is bigger and longer
+// still.
+constexpr double kFarPastGoal = 1.0;
+constexpr double kRunawayPastGoal = 3.0;
+
+// The running collection (by the epoch it will end) that held this thread for
+// kMaxHold already; it does not hold it again (below kRunawayPastGoal).
+thread_local uint64_t t_hold_expired_epoch = UINT64_MAX;
+
+// True if this thread may wait for another thread's collection: it is not
+// running one (nor an explicit one, which the triggered one waits for), and
+// does not have the world stopped.
+bool MayHold() {
+  return !t_collecting_here && !InCollectionOnThisThread() &&
+         !CallerIsStopper();
+}
+
+// Young ran more than kHoldFactor x the hold gate ahead of a running
+// collection.
+bool FarAhead(const TriggerState& t, size_t young) {
+  size_t gate = t.hold_gate.load(std::memory_order_relaxed);
+  return gate != kClosed && young / kHoldFactor > gate;
+}
+
+// Waits, counted as stopped (the collection stops the world again to reap
+// deaths), until the running triggered collection has finished or kMaxHold
+// passed. True if it finished.
+bool WaitForRunningCollection(TriggerState& t) {
+  t.holds.fetch_add(1, std::memory_order_relaxed);
+  const absl::Time deadline = absl::Now() + kMaxHold;
+  bool finished = true;
+  cgc_blocking_begin();
+  while (t.collecting.load(std::memory_order_acquire) != 0) {
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      finished = false;
+      break;
+    }
+    FutexWaitFor(&t.collecting, 1, left);
+  }
+  cgc_blocking_end();
+  if (!finished) {
+    t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
+    if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
+      absl::FPrintF(stderr,
+                    "cyclegc: held thread released after %s with the "
+                    "collection still running (does it wait for a lock this "
+                    "thread holds?)\n",
+                    absl::FormatDuration(kMaxHold));
+    }
+  }
+  return finished;
+}
+
+// Goal allowances memory ran past the policy's goal (0 for count-driven
+// policies).
+double AllowancesPastGoal(const TriggerState& t) {
+  Policy* policy = t.policy.load(std::memory_order_acquire);
+  if (policy == nullptr) return 0;
+  TriggerSnapshot s;
+  s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  return policy->AllowancesPastGoal(s);
+}
+
+}  // namespace
+
+bool HoldWhileCollectionRuns(TriggerState& t) {
+  while (t.collecting.load(std::memory_order_acquire) != 0) {
+    if (!MayHold()) return false;
+    double past_goal = AllowancesPastGoal(t);
+    if (!FarAhead(t, t.young.Load()) && past_goal <= kFarPastGoal) {
+      return false;
+    }
+    // Collections end in epoch order: the running one is known by the epoch
+    // before its end.
+    uint64_t running = t.epoch.load(std::memory_order_acquire);
+    if (t_hold_expired_epoch == running && past_goal <= kRunawayPastGoal) {
+      return false;
+    }
+    if (!WaitForRunningCollection(t)) {
+      t_hold_expired_epoch = running;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace cyclegc::internal

@@ -1,0 +1,116 @@
+// The trigger's shared state and the functions its files share. Internal to
+// the trigger (trigger*.cc); other modules call seams.h and trigger.h.
+//
+//   trigger.cc           lifecycle and the entry points (young batches, byte
+//                        checks, a collection's walk and end)
+//   trigger_decide.cc    ask the policy, act on the verdict (defer, collect)
+//   trigger_gate.cc      the young gate and the byte-check step
+//   trigger_baseline.cc  the memory baseline that follows the settled heap
+//   trigger_hold.cc      holding threads that run far ahead of a collection
+//   trigger_run.cc       running the triggered collection, one at a time
+//   trigger_api.cc       the C API (enable/disable, pressure) and stats
+#ifndef CYCLEGC_COLLECTOR_TRIGGER_STATE_H_
+#define CYCLEGC_COLLECTOR_TRIGGER_STATE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/base/const_init.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "config.h"
+#include "memory_source.h"
+#include "policy.h"
+#include "trigger.h"
+#include "young_count.h"
+
+namespace cyclegc::internal {
+
+inline constexpr size_t kClosed =
+    SIZE_MAX;  // gate value: no automatic collection
+// Young allowed past the hold gate, as a multiple of it, while a collection
+// runs.
+inline constexpr size_t kHoldFactor = 2;
+// Longest one running collection holds a thread back. Past it the thread
+// allocates on, and that collection does not hold it again.
+inline constexpr absl::Duration kMaxHold = absl::Milliseconds(50);
+
+struct TriggerState {
+  // Hot: written by every thread's batches / read on every batch.
+  YoungCount young;
+  alignas(64) std::atomic<size_t> gate{kClosed};
+  // Young past which a thread is far ahead of a running collection, over
+  // kHoldFactor (Policy::HoldGate; the gate may sit far lower).
+  std::atomic<size_t> hold_gate{kClosed};
+
+  // Cold.
+  // 1 while a triggered collection runs; held threads wait on it (futex.h).
+  alignas(64) std::atomic<uint32_t> collecting{0};
+  std::atomic<uint64_t> epoch{0};  // collections completed (any reason)
+  std::atomic<size_t> deferred_young{0};
+  std::atomic<size_t> long_lived{0};
+  std::atomic<size_t> estimate_at_last{0};
+  std::atomic<size_t> young_before_estimate{0};
+  std::atomic<size_t> full_page_bytes_after{0};
+  std::atomic<uint64_t> deferrals{0};
+  std::atomic<uint64_t> triggered{0};
+  std::atomic<uint64_t> holds{0};  // batches that waited for a collection
+  std::atomic<uint64_t> hold_timeouts{0};  // holds that ended at kMaxHold
+  std::atomic<bool> enabled{true};
+  // The policy in force; it holds its own copy of the config, so deciding
+  // threads never read `config` below, which a reconfiguration replaces.
+  std::atomic<Policy*> policy{nullptr};
+  std::atomic<unsigned> debug{0};  // CGC_DEBUG_* bits in force
+
+  absl::Mutex mu{absl::kConstInit};
+  bool initialized ABSL_GUARDED_BY(mu) = false;
+  Config config ABSL_GUARDED_BY(mu);
+  // Set at init; stable until the next init.
+  MemorySource* memory = nullptr;
+  CollectFn collect = nullptr;
+  // Policies are never freed while a stray thread might still be deciding:
+  // those replaced (at init or by a reconfiguration) before the last init
+  // are deleted at the next one.
+  std::vector<Policy*> retired_before_init ABSL_GUARDED_BY(mu);
+  std::vector<Policy*> retired_since_init ABSL_GUARDED_BY(mu);
+};
+
+// Constant-initialised and never destroyed (threads may still allocate while
+// the process exits).
+extern TriggerState g_trigger;
+
+// The trigger's own collection runs on this thread: a finalizer or destroy
+// that allocates must not start another.
+extern thread_local bool t_collecting_here;
+// The last collection (epoch) this thread's settled estimate was offered for.
+extern thread_local uint64_t t_settled_epoch;
+
+// trigger_gate.cc
+void RecomputeGateLocked(TriggerState& t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t.mu);
+void RecomputeGate();
+void RaiseGate(TriggerState& t, size_t above);
+void GateAfterDeferral(TriggerState& t, size_t above);
+
+// trigger_baseline.cc
+bool LowerBaseline(TriggerState& t, size_t estimate);
+void SettleAfterCollection(TriggerState& t, uint64_t epoch);
+
+// trigger_hold.cc: while a triggered collection runs, waits for it if this
+// thread ran far ahead (young or memory), at most kMaxHold per collection.
+// True once no collection runs (decide now), false to decide nothing.
+bool HoldWhileCollectionRuns(TriggerState& t);
+
+// trigger_run.cc: runs the collection decided on at `epoch` unless another
+// thread's runs or one finished since (the decision is stale).
+void RunTriggeredCollection(TriggerState& t, uint64_t epoch,
+                            const TriggerSnapshot& s, const Decision& d);
+
+// trigger_decide.cc
+void DecideAndAct();
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_TRIGGER_STATE_H_

@@ -1,0 +1,139 @@
+// The memory-driven policies as the trigger runs them: pressure decides on
+// the allocation path's byte checks, and paced's gate and hold follow its
+// count rule, not its goal-check interval.
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include "allocation_meter.h"
+#include "trigger_fixture.h"
+
+namespace cyclegc::internal {
+namespace {
+
+constexpr size_t K = 1024;
+
+size_t ByteStep() { return g_byte_check_step.load(); }
+
+TEST_F(TriggerTest, PressureCollectsOnBytesWithoutYoungObjects) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  EXPECT_EQ(ByteStep(), 128 * K);  // 2 MiB floor / 16
+  mem_.full_page_bytes = 2 * M;
+  OnAllocatedBytes();
+  EXPECT_EQ(fake_.calls, 0);
+  mem_.full_page_bytes = 2 * M + 1;
+  OnAllocatedBytes();
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
+  EXPECT_EQ(fake_.last_figures.young, 0u);
+  EXPECT_EQ(fake_.last_figures.estimate_now, 2 * M + 1);
+}
+
+TEST_F(TriggerTest, PressureByteStepFollowsTheSurvivingHeap) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 64 * M;  // 32 MiB allowance: step capped at 1 MiB
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes();
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(ByteStep(), 1 * M);
+  mem_.full_page_bytes = 96 * M;  // the goal: 64 + 32 MiB
+  OnAllocatedBytes();
+  EXPECT_EQ(fake_.calls, 1);
+  mem_.full_page_bytes = 96 * M + 1;
+  OnAllocatedBytes();
+  EXPECT_EQ(fake_.calls, 2);
+}
+
+TEST_F(TriggerTest, PressureCountBackstopWithFlatMemory) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // backstop 40 x 2000
+  mem_.full_page_bytes = 1 * M;
+  Batches(312);  // 79,872 young
+  EXPECT_EQ(fake_.calls, 0);
+  Batches(1);
+  ASSERT_EQ(fake_.calls, 1);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_COUNT_BACKSTOP);
+}
+
+TEST_F(TriggerTest, CountDrivenPoliciesTakeNoByteChecks) {
+  for (cgc_trigger_kind k : {CGC_TRIGGER_COUNT, CGC_TRIGGER_FULLPAGES,
+                             CGC_TRIGGER_RSS, CGC_TRIGGER_PACED}) {
+    Init(Cfg(k));
+    EXPECT_EQ(ByteStep(), SIZE_MAX) << k;
+  }
+  Config off = Cfg(CGC_TRIGGER_PRESSURE, 0);  // automatic collection off
+  Init(off);
+  EXPECT_EQ(ByteStep(), SIZE_MAX);
+}
+
+TEST_F(TriggerTest, DisabledPressureTakesNoByteChecks) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  cgc_disable();
+  EXPECT_EQ(ByteStep(), SIZE_MAX);
+  cgc_enable();
+  EXPECT_EQ(ByteStep(), 128 * K);
+}
+
+// A collection that outlasts the hold bound does not hold a thread again,
+// unless its memory runs away (past 3 goal allowances).
+TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // goal 2 MiB over 0
+  std::atomic<bool> walked{false};
+  std::atomic<bool> release{false};
+  fake_.during = [&] {
+    walked = true;
+    while (!release) std::this_thread::yield();
+  };
+  mem_.full_page_bytes = 3 * M;
+  std::thread collector([] { OnAllocatedBytes(); });
+  while (!walked) std::this_thread::yield();
+  mem_.full_page_bytes = 5 * M;  // 1.5 allowances past: held, times out
+  OnAllocatedBytes();
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  EXPECT_EQ(GetTriggerCounters().hold_timeouts, 1u);
+  OnAllocatedBytes();  // the same collection: not held again
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  mem_.full_page_bytes = 9 * M;  // 3.5 allowances past: held again
+  OnAllocatedBytes();
+  EXPECT_EQ(GetTriggerCounters().holds, 2u);
+  release = true;
+  collector.join();
+}
+
+// After a deferral young restarts at zero: paced's next goal check is one
+// interval (threshold / 2) later, not where the count rule had left the gate.
+TEST_F(TriggerTest, PacedGateComesBackDownAfterADeferral) {
+  Config c = Cfg(CGC_TRIGGER_PACED, 1000);
+  c.mem_min = 4 * M;
+  Init(c);
+  mem_.full_page_bytes = 1 * M;
+  Batches(4);  // 1024 > threshold, memory flat: deferred
+  ASSERT_EQ(GetTriggerCounters().deferrals, 1u);
+  int reads = mem_.full_page_reads;
+  Batches(2);  // 512 > the 500 interval: the goal is checked again
+  EXPECT_EQ(mem_.full_page_reads, reads + 1);
+}
+
+// Right after a collection paced's gate is 0; a thread allocating while the
+// next collection runs is not "far ahead" until the count rule says so.
+TEST_F(TriggerTest, PacedDoesNotHoldThreadsBelowItsCountRule) {
+  Config c = Cfg(CGC_TRIGGER_PACED, 100000);
+  c.mem_min = 4 * M;
+  Init(c);
+  std::atomic<bool> walked{false};
+  std::atomic<bool> release{false};
+  fake_.during = [&] {
+    walked = true;
+    while (!release) std::this_thread::yield();
+  };
+  mem_.full_page_bytes = 5 * M;  // over the 4 MiB goal: the batch collects
+  std::thread collector([] { Batches(1); });
+  while (!walked) std::this_thread::yield();
+  Batches(2);  // young 512 during the collection: not held
+  EXPECT_EQ(GetTriggerCounters().holds, 0u);
+  release = true;
+  collector.join();
+}
+
+}  // namespace
+}  // namespace cyclegc::internal
