@@ -9,6 +9,9 @@
 #include "registry.h"
 #include "thread_heaps.h"
 
+// mimalloc's thread-exit key (src/init.c; not in its public header).
+extern "C" pthread_key_t _mi_heap_default_key;
+
 namespace cyclegc::alloc {
 namespace {
 
@@ -68,6 +71,14 @@ absl::StatusOr<ThreadHeaps*> AttachThread() {
 void DetachThread(ThreadHeaps* heaps) {
   absl::MutexLock lock(&RegistryMutex());
   DetachLocked(heaps);
+}
+
+void DeferThreadDoneToDetach() {
+  // mimalloc registers the default heap under this key only to learn of the
+  // thread's exit; allocation does not read it.
+  if (_mi_heap_default_key != static_cast<pthread_key_t>(-1)) {
+    pthread_setspecific(_mi_heap_default_key, nullptr);
+  }
 }
 
 void OrphanThreadAfterFork(ThreadHeaps* heaps) {

@@ -1,8 +1,9 @@
 // Small-object alloc/free throughput of mimalloc. The same source is built
 // three times (symbols would clash in one process):
-//   mimalloc_patch_bench           cyclegc's patched mimalloc (static, in-tree flags)
-//   mimalloc_patch_bench_pristine  the unpatched Debian source, same flags
-//   mimalloc_patch_bench_debian    Debian's libmimalloc.so (libmimalloc-dev)
+//   mimalloc_patch_bench           cyclegc's patched mimalloc (static, in-tree
+//   flags) mimalloc_patch_bench_pristine  the unpatched Debian source, same
+//   flags mimalloc_patch_bench_debian    Debian's libmimalloc.so
+//   (libmimalloc-dev)
 // scripts/bench_mimalloc_patch.sh runs them interleaved and prints ratios.
 #include <cstddef>
 #include <vector>
@@ -37,7 +38,10 @@ void BM_BatchAllocThenFree(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
 }
-BENCHMARK(BM_BatchAllocThenFree)->Args({32, 20000})->Args({128, 20000})->Args({512, 5000});
+BENCHMARK(BM_BatchAllocThenFree)
+    ->Args({32, 20000})
+    ->Args({128, 20000})
+    ->Args({512, 5000});
 
 // Interleaved: free every other block of a batch, then refill (partial pages).
 void BM_ChurnHalf(benchmark::State& state) {

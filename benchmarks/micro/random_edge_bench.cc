@@ -46,8 +46,8 @@ void NodeClear(cgc_object* self) {
   if (other != nullptr) cgc_decref(other);
 }
 
-const cgc_type kNode = {sizeof(cgc_type), "RandomEdgeNode", NodeTraverse, NodeClear, nullptr,
-                        nullptr};
+const cgc_type kNode = {sizeof(cgc_type), "RandomEdgeNode", NodeTraverse,
+                        NodeClear,        nullptr,          nullptr};
 
 // splitmix64: a fixed seed gives the same heap shape in every run and build.
 uint64_t NextRandom(uint64_t& state) {

@@ -18,8 +18,8 @@
 
 #include "config.h"
 #include "cyclegc/cyclegc.h"
-#include "thread_state.h"
 #include "policy_table.h"
+#include "thread_state.h"
 #include "trigger.h"
 
 namespace ci = cyclegc::internal;

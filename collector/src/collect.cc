@@ -15,6 +15,7 @@
 #include "collect.h"
 
 #include <chrono>
+#include <new>
 #include <thread>
 
 #include "absl/base/const_init.h"
@@ -210,6 +211,10 @@ uint64_t NowNs() {
 }
 
 bool InCollectionOnThisThread() { return t_in_collection; }
+
+void CollectionAfterForkChild() {
+  if (!t_in_collection) new (&g_collect_mu) absl::Mutex();
+}
 
 bool RunExclusively(absl::FunctionRef<void()> fn) {
   if (t_in_collection) return false;

@@ -27,6 +27,9 @@ bool RunExclusively(absl::FunctionRef<void()> fn);
 // Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
 // collection) or CGC_ENOMEM; *freed gets the objects freed either way.
 int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed);
+// fork() child: a collection that ran on a thread the child does not have
+// never ends there; drop its claim (unless the forking thread ran it).
+void CollectionAfterForkChild();
 
 // Monotonic nanoseconds.
 uint64_t NowNs();

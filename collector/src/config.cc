@@ -64,6 +64,7 @@ Config ConfigFromUser(const cgc_config& user) {
   c.defer_cap = user.defer_cap;
   c.memory_limit = user.memory_limit;
   c.debug = user.debug;
+  c.stall_report_ms = user.stall_report_ms;
   return c;
 }
 
@@ -76,6 +77,7 @@ void ConfigToUser(const Config& c, cgc_config* out) {
   out->memory_limit = c.memory_limit;
   out->debug = c.debug;
   out->apply_env = 0;
+  out->stall_report_ms = static_cast<unsigned>(c.stall_report_ms);
 }
 
 namespace {
@@ -141,6 +143,12 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
     if (!r.ok()) return r.status();
     c->memory_limit = static_cast<size_t>(*r);
   }
+  if (const char* v = value("CYCLEGC_STALL_REPORT")) {
+    auto r = env::ParseMilliseconds("CYCLEGC_STALL_REPORT", v,
+                                    Limits::kMaxStallReportMs);
+    if (!r.ok()) return r.status();
+    c->stall_report_ms = *r;
+  }
   if (const char* v = value("CYCLEGC_DEBUG")) {
     auto r = env::ParseFlagList("CYCLEGC_DEBUG", v, kDebugFlags);
     if (!r.ok()) return r.status();
@@ -150,9 +158,9 @@ absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
 }
 
 constexpr const char* kVariables[] = {
-    "CYCLEGC_THRESHOLD", "CYCLEGC_TRIGGER",   "CYCLEGC_MEM_GROWTH",
-    "CYCLEGC_MEM_MIN",   "CYCLEGC_DEFER_CAP", "CYCLEGC_MEMORY_LIMIT",
-    "CYCLEGC_DEBUG",
+    "CYCLEGC_THRESHOLD", "CYCLEGC_TRIGGER",      "CYCLEGC_MEM_GROWTH",
+    "CYCLEGC_MEM_MIN",   "CYCLEGC_DEFER_CAP",    "CYCLEGC_MEMORY_LIMIT",
+    "CYCLEGC_DEBUG",     "CYCLEGC_STALL_REPORT",
 };
 
 }  // namespace
@@ -207,6 +215,11 @@ absl::Status ValidateConfig(const Config& c) {
     return FieldError(
         "memory_limit", absl::StrCat(c.memory_limit),
         absl::StrCat("bytes in [0, ", Limits::kMaxMemoryLimit, "] (0 = none)"));
+  }
+  if (c.stall_report_ms > Limits::kMaxStallReportMs) {
+    return FieldError("stall_report_ms", absl::StrCat(c.stall_report_ms),
+                      absl::StrCat("milliseconds in [0, ",
+                                   Limits::kMaxStallReportMs, "] (0 = off)"));
   }
   if ((c.debug & ~kAllDebugFlags) != 0) {
     return FieldError("debug", absl::StrFormat("0x%x", c.debug),

@@ -22,8 +22,9 @@ struct Config {
                                             // collection
   size_t mem_min = CGC_MEM_MIN_AUTO;        // floor of that growth, bytes
   double defer_cap = 40.0;                  // multiple of threshold
-  size_t memory_limit = 0;  // soft limit (paced), bytes; 0 = none
-  unsigned debug = 0;       // CGC_DEBUG_* bits
+  size_t memory_limit = 0;          // soft limit (paced), bytes; 0 = none
+  unsigned debug = 0;               // CGC_DEBUG_* bits
+  uint64_t stall_report_ms = 1000;  // stall report after; 0 = off
 };
 
 // Accepted ranges, shared by the field checks and the variable parsers.
@@ -33,6 +34,7 @@ struct ConfigLimits {
   static constexpr uint64_t kMaxMemMin = uint64_t{1} << 40;  // 1T
   static constexpr double kMaxDeferCap = 1'000'000.0;
   static constexpr uint64_t kMaxMemoryLimit = uint64_t{1} << 50;  // 1024T
+  static constexpr uint64_t kMaxStallReportMs = 3'600'000;        // 1 hour
 };
 
 // The environment as the loader sees it (nullptr = unset); injectable so tests

@@ -167,6 +167,28 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view name,
   return v;
 }
 
+absl::StatusOr<uint64_t> ParseMilliseconds(absl::string_view name,
+                                           absl::string_view text,
+                                           uint64_t max) {
+  constexpr absl::string_view kForm =
+      "a duration: milliseconds, or a number with unit ms or s (e.g. 1000, "
+      "250ms, 1.5s); 0 or off to disable";
+  std::string lower = Lower(absl::StripAsciiWhitespace(text));
+  if (lower == "off") return 0;
+  absl::string_view rest = lower;
+  double scale = 1;
+  if (!absl::ConsumeSuffix(&rest, "ms") && absl::ConsumeSuffix(&rest, "s")) {
+    scale = 1000;
+  }
+  rest = absl::StripTrailingAsciiWhitespace(rest);
+  if (!IsPlainDecimal(rest)) return Malformed(name, text, kForm);
+  double v = 0;
+  if (!ToDouble(rest, &v) || !(v * scale <= static_cast<double>(max))) {
+    return OutOfRange(name, text, kForm, "0", absl::StrCat(max, "ms"));
+  }
+  return static_cast<uint64_t>(v * scale + 0.5);
+}
+
 absl::StatusOr<int> ParseEnum(absl::string_view name, absl::string_view text,
                               std::span<const EnumName> names) {
   std::string s = Lower(absl::StripAsciiWhitespace(text));

@@ -40,6 +40,12 @@ absl::StatusOr<uint64_t> ParseByteSize(absl::string_view name,
                                        absl::string_view text, uint64_t min,
                                        uint64_t max);
 
+// A duration in whole milliseconds: a number with an optional unit ms
+// (the default) or s ("1000", "250ms", "1.5s"); "off" means 0.
+absl::StatusOr<uint64_t> ParseMilliseconds(absl::string_view name,
+                                           absl::string_view text,
+                                           uint64_t max);
+
 // One of a fixed set of names (case insensitive).
 struct EnumName {
   absl::string_view name;

@@ -2,7 +2,11 @@
 // or index table is mid-update in the child); the parent releases them; the
 // child rebuilds its locks, keeps only the forking thread, orphans the heaps of
 // the threads that do not exist there (their objects stay valid and
-// collectable) and hands their queued objects to the surviving thread.
+// collectable) and hands their queued objects (including those a drain had not
+// reached yet) to the surviving thread. A collection, triggered collection or
+// detach that was running on a vanished thread never ends in the child: their
+// claims are dropped so the child can collect (the objects such a collection
+// held stay allocated until shutdown).
 #include <pthread.h>
 
 #include <atomic>
@@ -11,11 +15,13 @@
 #include <vector>
 
 #include "alloc_hooks/alloc_hooks.h"
+#include "collect.h"
 #include "dealloc.h"
 #include "lifecycle.h"
 #include "object.h"
 #include "refcount.h"
 #include "registry.h"
+#include "seams.h"
 #include "stop_the_world.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
@@ -25,11 +31,29 @@ namespace cyclegc::internal {
 namespace {
 
 std::vector<ThreadState*>* g_locked_queues = nullptr;
+// The forking thread's status before the prepare handler: a fork inside a
+// blocking bracket stays inside it on both sides.
+ThreadStatus g_status_before_fork = ThreadStatus::kRunning;
+
+// Objects a drain on a vanished thread had taken from the queue but not
+// started on (DrainFrame::next counts the started ones).
+void TakeUnstartedDrains(const ThreadState& ts, std::vector<cgc_object*>* out) {
+  for (DrainFrame* f = ts.draining.load(std::memory_order_relaxed);
+       f != nullptr; f = f->outer) {
+    const size_t next = f->next.load(std::memory_order_relaxed);
+    for (size_t i = next; i < f->objects->size(); ++i) {
+      out->push_back((*f->objects)[i]);
+    }
+  }
+}
 
 void PrepareFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   ThreadState* self = CurrentThread();
   // Count as stopped: a collector mid-stop holds the registry lock.
-  if (self != nullptr) EnterBlocking(self);
+  if (self != nullptr) {
+    g_status_before_fork = self->status.load();
+    EnterBlocking(self);
+  }
   RegistryMutex().Lock();
   StopTheWorldMutex().Lock();
   PerThreadIndexMutex().Lock();
@@ -47,7 +71,10 @@ void ParentAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   PerThreadIndexMutex().Unlock();
   StopTheWorldMutex().Unlock();
   RegistryMutex().Unlock();
-  if (ThreadState* self = CurrentThread(); self != nullptr) LeaveBlocking(self);
+  ThreadState* self = CurrentThread();
+  if (self != nullptr && g_status_before_fork == ThreadStatus::kRunning) {
+    LeaveBlocking(self);
+  }
 }
 
 void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -82,6 +109,7 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
       orphans.insert(orphans.end(), ts->merge_queue.begin(),
                      ts->merge_queue.end());
     }
+    TakeUnstartedDrains(*ts, &orphans);
     delete ts;
   }
   uint32_t pending = 0;
@@ -91,7 +119,7 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
                              orphans.end());
     self->merge_pending.store(!self->merge_queue.empty());
     pending = self->merge_queue.empty() ? 0 : kPendingMergeUnit;
-    self->status.store(ThreadStatus::kRunning);
+    self->status.store(g_status_before_fork);
   } else {
     for (cgc_object* o : orphans) {
       ClearRefFlags(o, kRefInMergeQueue);
@@ -99,6 +127,10 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     }
   }
   g_safepoint_word.store(pending);
+  DrainsAfterForkChild(self);
+  CollectionAfterForkChild();
+  TriggerAfterForkChild();
+  DetachingAfterForkChild();
 }
 
 }  // namespace

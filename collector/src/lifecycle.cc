@@ -13,6 +13,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
+#include "stall_report.h"
 #include "thread_state.h"
 
 namespace cyclegc::internal {
@@ -36,6 +37,7 @@ int InitLocked(const cgc_config* config)
   }
   absl::StatusOr<Config> cfg = LoadConfig(config);
   if (!cfg.ok()) return SetLastError(CGC_EINVAL, cfg.status().message());
+  SetStallReportMs(cfg->stall_report_ms);
   if (absl::Status s = alloc::Init(); !s.ok()) return SetLastError(s);
   InstallForkHandlers();
   g_initialized.store(true);

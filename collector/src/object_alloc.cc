@@ -94,6 +94,7 @@ CGC_API void* cgc_malloc(size_t n) {
         "cgc_malloc: calling thread is not attached (call cgc_thread_attach)");
     return nullptr;
   }
+  ci::RunningIfBracketed running(ts);
   void* p = cyclegc::alloc::Malloc(ts->heaps, n);
   if (p == nullptr) {
     ci::SetLastError(
@@ -105,7 +106,9 @@ CGC_API void* cgc_malloc(size_t n) {
 }
 
 CGC_API void cgc_free(void* p) {
-  if (p != nullptr) cyclegc::alloc::Free(p);
+  if (p == nullptr) return;
+  ci::RunningIfBracketed running(ci::CurrentThread());
+  cyclegc::alloc::Free(p);
 }
 
 }  // extern "C"

@@ -175,6 +175,9 @@ std::atomic<int> g_drains_in_flight{0};
 
 bool DrainMergeQueue(ThreadState* ts) {
   std::vector<cgc_object*> queue;
+  DrainFrame frame;
+  frame.objects = &queue;
+  frame.outer = ts->draining.load(std::memory_order_relaxed);
   {
     absl::MutexLock lock(&ts->queue_mu);
     queue.swap(ts->merge_queue);
@@ -185,18 +188,36 @@ bool DrainMergeQueue(ThreadState* ts) {
     if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
+    // Published with the swap: a fork() sees the objects in one place or
+    // the other.
+    ts->draining.store(&frame, std::memory_order_relaxed);
   }
   bool died = false;
-  for (cgc_object* o : queue) {
+  for (size_t i = 0; i < queue.size(); ++i) {
+    frame.next.store(i + 1, std::memory_order_relaxed);
+    cgc_object* o = queue[i];
     ClearRefFlags(o, kRefInMergeQueue);
     if (ExplicitMerge(o, -1) == 0) {
       Release(o);
       died = true;
     }
   }
-  if (!queue.empty())
+  ts->draining.store(frame.outer, std::memory_order_relaxed);
+  if (!queue.empty()) {
     g_drains_in_flight.fetch_sub(1, std::memory_order_acq_rel);
+  }
   return died;
+}
+
+void DrainsAfterForkChild(const ThreadState* self) {
+  int mine = 0;
+  if (self != nullptr) {
+    for (DrainFrame* f = self->draining.load(std::memory_order_relaxed);
+         f != nullptr; f = f->outer) {
+      if (!f->objects->empty()) ++mine;
+    }
+  }
+  g_drains_in_flight.store(mine, std::memory_order_relaxed);
 }
 
 bool DrainsInFlight() {

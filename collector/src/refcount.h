@@ -95,6 +95,8 @@ class MergeBatch {
 // that reach zero (the stopper's once the world runs again). True if some
 // did.
 bool DrainMergeQueue(ThreadState* ts);
+// fork() child: only the forking thread's own drains are still in flight.
+void DrainsAfterForkChild(const ThreadState* self);
 
 // Per-thread counts: add this thread's counts into the objects' shared counts
 // and zero them (thread exit; the world is running, atomic adds).

@@ -57,6 +57,9 @@ void TriggerOnHeapWalked();
 void TriggerOnCollectionDone(size_t survivors);
 // Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
 void TriggerFillStats(cgc_stats* out);
+// fork() child, single-threaded: a triggered collection running on another
+// thread of the parent never ends in the child; forget it.
+void TriggerAfterForkChild();
 
 // ---- collector --------------------------------------------------------------
 absl::Status CollectorInit(const Config& config);

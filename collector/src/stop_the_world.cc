@@ -21,6 +21,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
+#include "stall_report.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
 
@@ -123,11 +124,19 @@ uint64_t StopTheWorld() {
     g_safepoint_word.fetch_or(kStopRequested, std::memory_order_seq_cst);
   }
   SpinUntil([&] { return AllOthersStopped(self_tid); });
+  const uint64_t stall_ns = StallReportAfterNs();
+  bool stall_reported = stall_ns == 0;
   absl::MutexLock lock(&g_stw_mu);
   while (!AllOthersStopped(self_tid)) {
     // Parking threads signal; the timeout covers threads entering blocking
     // sections, which do not take the lock when they do.
     g_parked_cv.WaitWithTimeout(&g_stw_mu, absl::Microseconds(200));
+    const auto waited =
+        static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - start));
+    if (!stall_reported && waited >= stall_ns) {
+      stall_reported = true;  // once per stop
+      ReportStall(self_tid, waited);
+    }
   }
   const uint64_t tts =
       static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - start));
@@ -177,6 +186,7 @@ void ParkWhileStopped(ThreadState* ts) {
     g_restart_cv.Wait(&g_stw_mu);
   }
   ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
+  NoteRunningFromNow(ts);
 }
 
 void SafepointSlow() {
@@ -199,6 +209,7 @@ void EnterBlocking(ThreadState* ts) {
 }
 
 void LeaveBlocking(ThreadState* ts) {
+  NoteRunningFromNow(ts);
   ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
   if ((g_safepoint_word.load(std::memory_order_seq_cst) & kStopRequested) ==
           0 ||

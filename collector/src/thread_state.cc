@@ -1,8 +1,13 @@
 // Attaching and detaching threads, the thread-exit hook, the young delta.
 #include "thread_state.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <climits>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -15,6 +20,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
+#include "stall_report.h"
 #include "stop_the_world.h"
 
 namespace cyclegc::internal {
@@ -28,11 +34,38 @@ __attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state =
 // detach); folded into the next batch any attached thread reports.
 std::atomic<int64_t> g_orphan_young{0};
 
-// Detaches a thread that exits while attached.
+// A thread that exits attached detaches in the next-to-last round of
+// pthread-key destructors: those (and thread_local destructors older than the
+// hook) run after this hook and may still count references, which only an
+// attached thread may do (a detached owner's local counts race with merges, and
+// its deaths are not held off by a stop).
+pthread_key_t g_exit_key;
+bool g_exit_key_ok = false;
+thread_local int t_exit_rounds = 0;
+
+void ExitKeyDestructor(void* ts) {
+  if (t_state == nullptr) return;
+  // One round short of glibc's last: the sanitizers finish a thread in the
+  // last round, after which it may not run instrumented code.
+  if (++t_exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS - 1 &&
+      pthread_setspecific(g_exit_key, ts) == 0) {
+    return;  // another round follows
+  }
+  DetachCurrentThread();
+}
+
 struct ExitHook {
   bool armed = false;
   ~ExitHook() {
-    if (armed && t_state != nullptr) DetachCurrentThread();
+    if (!armed || t_state == nullptr) return;
+    // The main thread's exit runs no key destructors.
+    if (g_exit_key_ok && gettid() != getpid() &&
+        pthread_setspecific(g_exit_key, t_state) == 0) {
+      t_exit_rounds = 0;
+      alloc::DeferThreadDoneToDetach();
+      return;
+    }
+    DetachCurrentThread();
   }
 };
 thread_local ExitHook t_exit_hook;
@@ -100,6 +133,9 @@ int AttachCurrentThread() {
   }
   auto* ts = new ThreadState();
   ts->tid = CurrentThreadId();
+  ts->os_tid = gettid();
+  ts->pthread = pthread_self();
+  NoteRunningFromNow(ts);
   {
     // Exclusive: no stop is in progress and no heap walk sees a half-made heap.
     absl::MutexLock lock(&RegistryMutex());
@@ -111,6 +147,10 @@ int AttachCurrentThread() {
     ts->heaps = *heaps;
     RegistryAdd(ts);
   }
+  static std::once_flag key_once;
+  std::call_once(key_once, [] {
+    g_exit_key_ok = pthread_key_create(&g_exit_key, &ExitKeyDestructor) == 0;
+  });
   t_state = ts;
   t_exit_hook.armed = true;
   return CGC_OK;
@@ -121,6 +161,12 @@ int DetachCurrentThread() {
   if (ts == nullptr) {
     return SetLastError(CGC_ESTATE,
                         "cgc_thread_detach: thread is not attached");
+  }
+  // Detaching runs merges, deaths and maybe a collection: inside a blocking
+  // bracket (a thread function returning, or cancelled, inside one) it would
+  // do so while counting as stopped. Leave the bracket first.
+  if (ts->status.load(std::memory_order_relaxed) == ThreadStatus::kBlocking) {
+    LeaveBlocking(ts);
   }
   g_detaching.fetch_add(1, std::memory_order_acq_rel);
   t_detaching = true;
@@ -145,6 +191,8 @@ int DetachCurrentThread() {
   delete ts;
   return CGC_OK;
 }
+
+void DetachingAfterForkChild() { g_detaching.store(t_detaching ? 1 : 0); }
 
 void WaitForDetachingThreads() {
   if (g_detaching.load(std::memory_order_acquire) == 0 || t_detaching) return;

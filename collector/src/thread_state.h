@@ -3,6 +3,9 @@
 #ifndef CYCLEGC_COLLECTOR_THREAD_STATE_H_
 #define CYCLEGC_COLLECTOR_THREAD_STATE_H_
 
+#include <pthread.h>
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -22,6 +25,15 @@ enum class ThreadStatus : int {
   kBlocking = 2,  // inside cgc_blocking_begin/end, or detaching
 };
 
+// A merge-queue drain in progress (DrainMergeQueue): the objects taken from
+// the queue and how many of them it has started on, so that a fork() child
+// can merge the rest of a drain whose thread it does not have.
+struct DrainFrame {
+  const std::vector<cgc_object*>* objects = nullptr;
+  std::atomic<size_t> next{0};
+  DrainFrame* outer = nullptr;  // a drain this one runs inside (a destroy's)
+};
+
 // Young delta batch: OnYoungBatch() runs when |delta| reaches this.
 inline constexpr int64_t kYoungBatch = 256;
 
@@ -29,6 +41,11 @@ struct ThreadState {
   uintptr_t tid = 0;  // thread pointer (== ob_tid_ of its objects)
   alloc::ThreadHeaps* heaps = nullptr;  // from alloc::AttachThread
   std::atomic<ThreadStatus> status{ThreadStatus::kRunning};
+  // For the stall report: who the thread is, and when it last stopped
+  // counting as stopped (attach, park, bracket end), monotonic ns.
+  pid_t os_tid = 0;
+  pthread_t pthread{};
+  std::atomic<int64_t> running_since_ns{0};
 
   // Merge queue: objects other threads found at shared count zero. Pushed under
   // the registry reader lock + queue_mu; drained by the owner at safepoints and
@@ -38,6 +55,9 @@ struct ThreadState {
   // Set when the thread detaches: pushers then merge at once themselves.
   bool queue_closed ABSL_GUARDED_BY(queue_mu) = false;
   std::atomic<bool> merge_pending{false};  // mirrors !merge_queue.empty()
+  // Innermost drain in progress; pushed and popped by the draining thread (the
+  // owner, or the stopper while the owner is stopped).
+  std::atomic<DrainFrame*> draining{nullptr};
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
@@ -71,6 +91,9 @@ int DetachCurrentThread();
 // collection should see. Returns at once on a detaching thread.
 void WaitForDetachingThreads();
 
+// fork() child: detaches of threads the child does not have never end.
+void DetachingAfterForkChild();
+
 // Young-count bookkeeping off the refcount fast path.
 void AddYoung(ThreadState* ts, int64_t n);
 // Reports the batched delta now (detach).
@@ -80,6 +103,28 @@ void FlushYoung(ThreadState* ts);
 // detaching). Leaving waits while the world is stopped.
 void EnterBlocking(ThreadState* ts);
 void LeaveBlocking(ThreadState* ts);
+
+// cgc_malloc/cgc_free inside a blocking bracket: mimalloc may change the
+// thread's pages or reclaim abandoned segments, which a stopper may be walking,
+// so the call steps out of the bracket (waiting out a stop) and back in.
+class RunningIfBracketed {
+ public:
+  explicit RunningIfBracketed(ThreadState* ts)
+      : ts_(ts != nullptr && ts->status.load(std::memory_order_relaxed) ==
+                                 ThreadStatus::kBlocking
+                ? ts
+                : nullptr) {
+    if (ts_ != nullptr) LeaveBlocking(ts_);
+  }
+  ~RunningIfBracketed() {
+    if (ts_ != nullptr) EnterBlocking(ts_);
+  }
+  RunningIfBracketed(const RunningIfBracketed&) = delete;
+  RunningIfBracketed& operator=(const RunningIfBracketed&) = delete;
+
+ private:
+  ThreadState* ts_;
+};
 
 }  // namespace cyclegc::internal
 

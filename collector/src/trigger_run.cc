@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "futex.h"
+#include "seams.h"
 #include "trigger_state.h"
 
 namespace cyclegc::internal {
@@ -28,6 +29,10 @@ void RunTriggeredCollection(TriggerState& t, uint64_t epoch,
   }
   t.collecting.store(0, std::memory_order_release);
   FutexWakeAll(&t.collecting);
+}
+
+void TriggerAfterForkChild() {
+  if (!t_collecting_here) g_trigger.collecting.store(0);
 }
 
 }  // namespace cyclegc::internal

@@ -16,6 +16,7 @@
 #include "cyclegc/cyclegc.h"
 #include "last_error.h"
 #include "seams.h"
+#include "stall_report.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -31,6 +32,7 @@ int Apply(const char* api, const Config& next)
                         absl::StrCat(api, ": ", s.message()));
   }
   CollectorSetDebug(next.debug);
+  SetStallReportMs(next.stall_report_ms);
   return CGC_OK;
 }
 

@@ -40,6 +40,13 @@ absl::StatusOr<ThreadHeaps*> AttachThread();
 // not be used afterwards.
 void DetachThread(ThreadHeaps* heaps);
 
+// Called on an exiting thread, before the pthread-key destructors run, when
+// its DetachThread will come from one of them: keeps mimalloc's own exit
+// handler (also a key destructor, usually run first) from finishing the
+// thread's mimalloc state while other key destructors still allocate and free.
+// DetachThread finishes it instead.
+void DeferThreadDoneToDetach();
+
 // Called in a fork() child for every ThreadHeaps whose thread did not survive
 // the fork (only the forking thread does). Its pages are handed to the
 // abandoned list as if the thread had detached: its GC blocks stay walkable,

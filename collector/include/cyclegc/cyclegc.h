@@ -104,7 +104,8 @@ CGC_API int cgc_is_tracked(const cgc_object *o);
 CGC_API int cgc_set_per_thread_refcount(cgc_object *o);
 
 /* Non-GC memory of the runtime (buffers, payloads), from the calling thread's
- * heap; it counts toward memory pressure. Any thread may free. */
+ * heap; it counts toward memory pressure. Any thread may free. Allowed inside
+ * a blocking bracket (the call waits while the world is stopped). */
 CGC_API void *cgc_malloc(size_t n);
 CGC_API void cgc_free(void *p);
 
@@ -150,6 +151,9 @@ typedef struct cgc_config {
   int apply_env;               /* non-zero: CYCLEGC_* variables override fields */
   /* Appended in 0.2 (absent when size is smaller; the library's default). */
   size_t cycle_samples;        /* cycles sampled per collection, 0 = default 8 */
+  /* Report (stderr) a thread that holds up a stop longer than this, in ms;
+   * 0 = off */
+  unsigned stall_report_ms;
 } cgc_config;
 
 /* Fills the first `size` bytes of *config with the defaults and sets

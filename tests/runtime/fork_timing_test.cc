@@ -1,0 +1,182 @@
+// fork() at each moment of a collection or of another thread's runtime work:
+// the child must still collect and shut down. A hang in the child ends at its
+// alarm and fails the test instead of hanging ctest.
+#include <atomic>
+#include <thread>
+
+#include "fork_test_util.h"
+#include "runtime_fixture.h"
+#include "thread_state.h"
+
+namespace cyclegc::testing {
+namespace {
+
+using ForkTimingTest = RuntimeTest;
+
+// Thread `owner` allocated the nodes; the test thread drops the references it
+// was handed, which queues them to the owner (a non-owner found the shared
+// count at zero).
+void QueueToOwner(Node* n) { cgc_decref(Obj(n)); }
+
+TEST_F(ForkTimingTest, FinalizerRunningOnAnotherThread) {
+  ResetSlowHooks();
+  std::thread a([] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    MakeSelfCycle(&kSlowFinalizeType);
+    cgc_collect();  // the finalizer sleeps; the fork lands meanwhile
+    cgc_thread_detach();
+  });
+  WaitForSlowHook();
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([] { return CollectCycleAndShutDown(); });
+  cgc_blocking_end();
+  JoinBracketed(a);
+}
+
+TEST_F(ForkTimingTest, ThreadDetaching) {
+  ResetSlowHooks();
+  std::atomic<Node*> slow{nullptr}, after{nullptr};
+  std::atomic<bool> queued{false};
+  std::atomic<int> after_destroyed{0};
+  std::thread b([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    slow.store(NewSlowNode(&kSlowDestroyType));
+    after.store(NewNode(&after_destroyed));
+    // No safepoint here: the queue must be drained by the detach.
+    while (!queued.load()) std::this_thread::yield();
+    cgc_thread_detach();  // drains: the slow destroy runs, the fork lands
+  });
+  while (after.load() == nullptr) std::this_thread::yield();
+  QueueToOwner(slow.load());
+  QueueToOwner(after.load());
+  queued.store(true);
+  WaitForSlowHook();
+  ExpectChildCollectsAndExits([&] {
+    cgc_collect();
+    int failures = after_destroyed.load() == 1 ? 0 : 1;
+    if (failures != 0) ChildNote("object queued behind the drain not freed");
+    return failures + CollectCycleAndShutDown();
+  });
+  JoinBracketed(b);
+}
+
+TEST_F(ForkTimingTest, ThreadDrainingItsMergeQueue) {
+  ResetSlowHooks();
+  std::atomic<Node*> slow{nullptr}, after{nullptr};
+  std::atomic<bool> queued{false}, done{false};
+  std::atomic<int> after_destroyed{0};
+  std::thread b([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    slow.store(NewSlowNode(&kSlowDestroyType));
+    after.store(NewNode(&after_destroyed));
+    while (!queued.load()) cgc_safepoint();
+    cgc_safepoint();  // drains: the slow destroy runs, the fork lands
+    while (!done.load()) cgc_safepoint();
+    cgc_thread_detach();
+  });
+  while (after.load() == nullptr) std::this_thread::yield();
+  QueueToOwner(slow.load());
+  QueueToOwner(after.load());
+  queued.store(true);
+  WaitForSlowHook();
+  ExpectChildCollectsAndExits([&] {
+    // The object queued behind the one being destroyed was the vanished
+    // thread's to merge: the child must still free it.
+    cgc_collect();
+    int failures = after_destroyed.load() == 1 ? 0 : 1;
+    if (failures != 0) ChildNote("object queued behind the drain not freed");
+    return failures + CollectCycleAndShutDown();
+  });
+  done.store(true);
+  JoinBracketed(b);
+}
+
+TEST_F(ForkTimingTest, CollectionStoppingTheWorld) {
+  ResetSlowHooks(2);
+  std::thread a([] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    // The slow traverse signals with the world stopped; the slow finalizer
+    // keeps the collection running once the world restarts.
+    MakeSelfCycle(&kSlowTraverseType);
+    MakeSelfCycle(&kSlowFinalizeType);
+    cgc_collect();
+    cgc_thread_detach();
+  });
+  WaitForSlowHook();  // the world is stopped now
+  cgc_blocking_begin();
+  // fork() waits for the stop to end (its prepare handler takes the registry
+  // lock the stopper holds).
+  ExpectChildCollectsAndExits([] { return CollectCycleAndShutDown(); });
+  cgc_blocking_end();
+  JoinBracketed(a);
+}
+
+TEST_F(ForkTimingTest, ForkInsideABracketStaysInside) {
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([] {
+    // The child's thread is still inside the bracket it forked in.
+    bool blocking = internal::CurrentThread()->status.load() ==
+                    internal::ThreadStatus::kBlocking;
+    if (!blocking) ChildNote("child left the bracket");
+    cgc_blocking_end();
+    return (blocking ? 0 : 1) + CollectCycleAndShutDown();
+  });
+  EXPECT_EQ(internal::CurrentThread()->status.load(),
+            internal::ThreadStatus::kBlocking)
+      << "fork() ended the parent's blocking bracket";
+  cgc_blocking_end();
+}
+
+// Automatic collection: a triggered collection runs elsewhere at the fork.
+class ForkTriggerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cgc_config config;
+    cgc_config_default(&config);
+    config.threshold = 100;
+    config.trigger = CGC_TRIGGER_COUNT;
+    ASSERT_EQ(cgc_init(&config), 0) << cgc_last_error();
+  }
+  void TearDown() override { cgc_shutdown(); }
+};
+
+TEST_F(ForkTriggerTest, TriggeredCollectionRunningOnAnotherThread) {
+  ResetSlowHooks();
+  std::thread a([] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    MakeSelfCycle(&kSlowFinalizeType);
+    // Enough young objects for a batch and the threshold: the collection
+    // triggers here and finds the slow finalizer.
+    for (int i = 0;
+         i < 2 * static_cast<int>(internal::kYoungBatch) && !SlowHookStarted();
+         ++i) {
+      cgc_decref(Obj(NewNode()));
+      MakeSelfCycle(&kNodeType);
+    }
+    cgc_thread_detach();
+  });
+  WaitForSlowHook();
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([] {
+    cgc_stats before{};
+    cgc_get_stats(&before);
+    std::atomic<int> destroyed{0};
+    for (int i = 0; i < 4 * static_cast<int>(internal::kYoungBatch); ++i) {
+      MakeSelfCycle(&kNodeType, &destroyed);
+    }
+    cgc_stats after{};
+    cgc_get_stats(&after);
+    int failures = 0;
+    if (after.collections == before.collections || destroyed.load() == 0) {
+      ChildNote("no automatic collection ran in the child");
+      ++failures;
+    }
+    cgc_shutdown();
+    return failures;
+  });
+  cgc_blocking_end();
+  JoinBracketed(a);
+}
+
+}  // namespace
+}  // namespace cyclegc::testing
