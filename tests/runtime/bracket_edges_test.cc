@@ -27,8 +27,8 @@ void WatchedDestroy(cgc_object*) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   if (g_stop_complete.load()) g_ran_during_stop.store(true);
 }
-const cgc_type kWatchedType = {"Watched", nullptr, nullptr, nullptr,
-                               WatchedDestroy};
+const cgc_type kWatchedType = {sizeof(cgc_type), "Watched", nullptr,
+                               nullptr,          nullptr,   WatchedDestroy};
 
 void ResetWatch() {
   g_stop_complete.store(false);

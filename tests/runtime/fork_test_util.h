@@ -48,12 +48,15 @@ inline int SlowTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   SlowHook();
   return NodeTraverse(self, visit, arg);
 }
-inline const cgc_type kSlowFinalizeType = {
-    "SlowFinalize", NodeTraverse, NodeClear, SlowFinalize, NodeDestroy};
-inline const cgc_type kSlowDestroyType = {"SlowDestroy", NodeTraverse,
-                                          NodeClear, nullptr, SlowDestroy};
-inline const cgc_type kSlowTraverseType = {"SlowTraverse", SlowTraverse,
-                                           NodeClear, nullptr, NodeDestroy};
+inline const cgc_type kSlowFinalizeType = {sizeof(cgc_type), "SlowFinalize",
+                                           NodeTraverse,     NodeClear,
+                                           SlowFinalize,     NodeDestroy};
+inline const cgc_type kSlowDestroyType = {sizeof(cgc_type), "SlowDestroy",
+                                          NodeTraverse,     NodeClear,
+                                          nullptr,          SlowDestroy};
+inline const cgc_type kSlowTraverseType = {sizeof(cgc_type), "SlowTraverse",
+                                           SlowTraverse,     NodeClear,
+                                           nullptr,          NodeDestroy};
 
 inline Node* NewSlowNode(const cgc_type* type,
                          std::atomic<int>* destroyed = nullptr) {
