@@ -76,8 +76,17 @@ CGC_API int cgc_set_config(const cgc_config* config) {
     return ci::SetLastError(CGC_EINVAL,
                             absl::StrCat("cgc_set_config: ", s.message()));
   }
+  // Checked as cgc_init checks its fields (the raw enum first: a C caller
+  // may store any int there); the environment is not consulted.
+  imported.apply_env = 0;
+  absl::StatusOr<ci::Config> next =
+      ci::LoadConfigFrom(&imported, [](const char*) { return nullptr; });
+  if (!next.ok()) {
+    return ci::SetLastError(
+        CGC_EINVAL, absl::StrCat("cgc_set_config: ", next.status().message()));
+  }
   absl::MutexLock lock(&ci::g_tuning_mu);
-  return ci::Apply("cgc_set_config", ci::ConfigFromUser(imported));
+  return ci::Apply("cgc_set_config", *next);
 }
 
 CGC_API int cgc_set_option(const char* name, const char* value) {
