@@ -119,6 +119,8 @@ class RunningIfBracketed {
   ~RunningIfBracketed() {
     if (ts_ != nullptr) EnterBlocking(ts_);
   }
+  // Whether the caller is inside a blocking bracket.
+  bool bracketed() const { return ts_ != nullptr; }
   RunningIfBracketed(const RunningIfBracketed&) = delete;
   RunningIfBracketed& operator=(const RunningIfBracketed&) = delete;
 
