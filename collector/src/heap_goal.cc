@@ -24,6 +24,7 @@ HeapGoal ComputeHeapGoal(size_t last, const Config& c) {
       g.reason = CGC_REASON_MEMORY_LIMIT;
     }
   }
+  g.allowance = g.bytes > last ? g.bytes - last : 0;
   return g;
 }
 

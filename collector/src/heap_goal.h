@@ -14,6 +14,7 @@ namespace cyclegc::internal {
 struct HeapGoal {
   size_t bytes = 0;  // collect once the estimate exceeds this
   cgc_reason reason = CGC_REASON_HEAP_GOAL;  // or MEMORY_LIMIT if it binds
+  size_t allowance = 0;  // bytes - last: what a cycle may add
 };
 
 // last = estimate right after the last collection. Goal: last +
@@ -23,6 +24,15 @@ struct HeapGoal {
 // capped at last + max((L - last) / 2, floor): each cycle may use at most half
 // the remaining headroom, so collections come sooner near L.
 HeapGoal ComputeHeapGoal(size_t last, const Config& config);
+
+// Whether an estimate past the goal asks for a collection: always for the
+// heap goal; for the soft limit only with young >= long_lived / 4, so that a
+// live heap already over the limit does not collect at every check.
+inline bool PastGoalAsksToCollect(const HeapGoal& goal, size_t estimate,
+                                  size_t young, size_t long_lived) {
+  return estimate > goal.bytes &&
+         (goal.reason == CGC_REASON_HEAP_GOAL || young >= long_lived / 4);
+}
 
 }  // namespace cyclegc::internal
 

@@ -39,14 +39,11 @@ class PacedPolicy final : public Policy {
     if (config_.threshold == 0) return d;
     d.estimate_now = EstimateNow();
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
-    if (d.estimate_now > goal.bytes) {
-      bool enough_work = goal.reason == CGC_REASON_HEAP_GOAL ||
-                         s.young + s.deferred_young >= s.long_lived / 4;
-      if (enough_work) {
-        d.verdict = Decision::kCollect;
-        d.reason = goal.reason;
-        return d;
-      }
+    if (PastGoalAsksToCollect(goal, d.estimate_now, s.young + s.deferred_young,
+                              s.long_lived)) {
+      d.verdict = Decision::kCollect;
+      d.reason = goal.reason;
+      return d;
     }
     if (!policy_rules::CountRulePasses(s, config_.threshold)) {
       // Next goal check an interval later, but no later than the count rule

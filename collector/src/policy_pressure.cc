@@ -39,14 +39,10 @@ class PressurePolicy final : public Policy {
     d.estimate_now = EstimateNow();
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
     size_t young = s.young + s.deferred_young;
-    if (d.estimate_now > goal.bytes) {
-      // Near the limit, a live heap already over it must not make every check
-      // collect: limit-driven collections need young work as count's rule.
-      if (goal.reason == CGC_REASON_HEAP_GOAL || young >= s.long_lived / 4) {
-        d.verdict = Decision::kCollect;
-        d.reason = goal.reason;
-        return d;
-      }
+    if (PastGoalAsksToCollect(goal, d.estimate_now, young, s.long_lived)) {
+      d.verdict = Decision::kCollect;
+      d.reason = goal.reason;
+      return d;
     }
     if (young > gate(s.long_lived)) {
       d.verdict = Decision::kCollect;
@@ -61,20 +57,16 @@ class PressurePolicy final : public Policy {
   }
   size_t ByteCheckStep(size_t estimate_at_last) const override {
     if (config_.threshold == 0) return 0;
-    HeapGoal goal = ComputeHeapGoal(estimate_at_last, config_);
-    size_t allowance =
-        goal.bytes > estimate_at_last ? goal.bytes - estimate_at_last : 0;
-    return std::clamp(allowance / kChecksPerAllowance, kMinByteStep,
-                      kMaxByteStep);
+    return std::clamp(ComputeHeapGoal(estimate_at_last, config_).allowance /
+                          kChecksPerAllowance,
+                      kMinByteStep, kMaxByteStep);
   }
   double AllowancesPastGoal(const TriggerSnapshot& s) const override {
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
     size_t now = EstimateNow();
-    size_t allowance =
-        goal.bytes > s.estimate_at_last ? goal.bytes - s.estimate_at_last : 0;
-    if (now <= goal.bytes || allowance == 0) return 0;
+    if (now <= goal.bytes || goal.allowance == 0) return 0;
     return static_cast<double>(now - goal.bytes) /
-           static_cast<double>(allowance);
+           static_cast<double>(goal.allowance);
   }
 
  private:
