@@ -11,6 +11,7 @@
 #include "last_error.h"
 #include "object.h"
 #include "refcount.h"
+#include "stop_the_world.h"
 #include "thread_state.h"
 
 namespace ci = cyclegc::internal;
@@ -44,8 +45,13 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
         "cgc_alloc: calling thread is not attached (call cgc_thread_attach)");
     return nullptr;
   }
-  // Allocation is the runtime's regular slow-ish path: serve the owner's merge
-  // queue here too, for threads that rarely poll cgc_safepoint.
+  // Allocation is a safepoint: a thread that allocates but never polls must
+  // not keep a stop waiting (and allocate on while it waits). Serve the
+  // owner's merge queue here too, for threads that rarely poll.
+  if ((ci::g_safepoint_word.load(std::memory_order_relaxed) &
+       ci::kStopRequested) != 0) {
+    ci::SafepointSlow();
+  }
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
   auto* o =
@@ -95,6 +101,11 @@ CGC_API void* cgc_malloc(size_t n) {
     return nullptr;
   }
   ci::RunningIfBracketed running(ts);
+  if (!running.bracketed() &&
+      (ci::g_safepoint_word.load(std::memory_order_relaxed) &
+       ci::kStopRequested) != 0) {
+    ci::SafepointSlow();  // a payload-allocating loop is a safepoint too
+  }
   void* p = cyclegc::alloc::Malloc(ts->heaps, n);
   if (p == nullptr) {
     ci::SetLastError(

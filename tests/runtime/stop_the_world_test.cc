@@ -3,6 +3,7 @@
 #include "stop_the_world.h"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -155,6 +156,53 @@ TEST_F(StopTheWorldTest, QueueingToOwnersDuringStops) {
   cgc_safepoint();
   for (Node* n : objects) cgc_decref(Obj(n));
   EXPECT_EQ(destroyed.load(), kObjects);
+}
+
+// Allocation is a safepoint: threads that allocate (objects or payload) and
+// never call cgc_safepoint still let a stop complete, and allocate nothing
+// while stopped. Without the poll in cgc_alloc/cgc_malloc, StopTheWorld waits
+// until the loops end at their 20 s deadline, and the check below fails.
+TEST_F(StopTheWorldTest, AllocatingThreadsParkWithoutPolling) {
+  std::atomic<bool> done{false};
+  std::atomic<int> started{0};
+  std::atomic<uint64_t> allocations{0};
+  std::atomic<bool> hit_deadline{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, payload = t == 1] {
+      ASSERT_EQ(cgc_thread_attach(), 0) << cgc_last_error();
+      started.fetch_add(1);
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (!done.load(std::memory_order_relaxed)) {
+        if (payload) {
+          cgc_free(cgc_malloc(64));
+        } else {
+          cgc_decref(Obj(NewNode()));
+        }
+        if ((allocations.fetch_add(1, std::memory_order_relaxed) & 1023) ==
+                0 &&
+            std::chrono::steady_clock::now() > deadline) {
+          hit_deadline.store(true);
+          break;
+        }
+      }
+      cgc_thread_detach();
+    });
+  }
+  while (started.load() < 2) {
+  }
+  for (int round = 0; round < 10; ++round) {
+    internal::StopTheWorld();
+    const uint64_t before = allocations.load();
+    for (int i = 0; i < 50; ++i) std::this_thread::yield();
+    // A thread may be between its allocation and the count's increment.
+    EXPECT_LE(allocations.load(), before + 2);
+    internal::StartTheWorld();
+  }
+  EXPECT_FALSE(hit_deadline.load());
+  done.store(true);
+  for (auto& t : threads) t.join();
 }
 
 TEST_F(StopTheWorldTest, ReportsTimeToSafepoint) {

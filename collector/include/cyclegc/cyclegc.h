@@ -78,7 +78,9 @@ typedef struct cgc_type {
 
 /* New object of `size` bytes (header included, zeroed), refcount 1, tracked.
  * NULL on out-of-memory or bad arguments (NULL type, size < sizeof(cgc_object),
- * calling thread not attached); see cgc_last_error(). */
+ * calling thread not attached); see cgc_last_error(). A safepoint (it may park
+ * while another thread collects) and it may run a collection itself: every
+ * object the caller made so far must be traversable. */
 CGC_API cgc_object *cgc_alloc(const cgc_type *type, size_t size);
 
 /* Reference counting; at zero the object is destroyed and freed at once, on any
@@ -104,8 +106,9 @@ CGC_API int cgc_is_tracked(const cgc_object *o);
 CGC_API int cgc_set_per_thread_refcount(cgc_object *o);
 
 /* Non-GC memory of the runtime (buffers, payloads), from the calling thread's
- * heap; it counts toward memory pressure. Any thread may free. Allowed inside
- * a blocking bracket (the call waits while the world is stopped). */
+ * heap; it counts toward memory pressure. Any thread may free. A safepoint
+ * outside a bracket. Allowed inside a blocking bracket (the call waits while
+ * the world is stopped). */
 CGC_API void *cgc_malloc(size_t n);
 CGC_API void cgc_free(void *p);
 
