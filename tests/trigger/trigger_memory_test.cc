@@ -119,6 +119,30 @@ TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
   collector.join();
 }
 
+// A running collection holds a thread a quarter of an allowance past the
+// goal (what it adds meanwhile is trash on top of the collection's), not one
+// just past it (the running collection will bring memory down).
+TEST_F(TriggerTest, PressureHoldsAQuarterAllowancePastTheGoal) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // goal 2 MiB over 0
+  std::atomic<bool> walked{false};
+  std::atomic<bool> release{false};
+  fake_.during = [&] {
+    walked = true;
+    while (!release) std::this_thread::yield();
+  };
+  mem_.full_page_bytes = 2 * M + 100 * K;
+  std::thread collector([] { OnAllocatedBytes(0); });
+  while (!walked) std::this_thread::yield();
+  mem_.full_page_bytes = 2 * M + 400 * K;  // 0.2 allowances past: runs on
+  OnAllocatedBytes(0);
+  EXPECT_EQ(GetTriggerCounters().holds, 0u);
+  mem_.full_page_bytes = 2 * M + 700 * K;  // 0.34 past: held until timeout
+  OnAllocatedBytes(0);
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  release = true;
+  collector.join();
+}
+
 // After a deferral young restarts at zero: paced's next goal check is one
 // interval (threshold / 2) later, not where the count rule had left the gate.
 TEST_F(TriggerTest, PacedGateComesBackDownAfterADeferral) {
