@@ -14,7 +14,6 @@
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 #include "collect.h"
 
-#include <chrono>
 #include <new>
 #include <thread>
 
@@ -202,13 +201,6 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
 }
 
 }  // namespace
-
-uint64_t NowNs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
 
 bool InCollectionOnThisThread() { return t_in_collection; }
 

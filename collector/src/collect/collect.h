@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "absl/functional/function_ref.h"
+#include "clock.h"
 #include "seams.h"
 
 namespace cyclegc::internal {
@@ -27,13 +28,6 @@ bool RunExclusively(absl::FunctionRef<void()> fn);
 // Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
 // collection) or CGC_ENOMEM; *freed gets the objects freed either way.
 int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed);
-// fork() child: a collection that ran on a thread the child does not have
-// never ends there; drop its claim (unless the forking thread ran it).
-void CollectionAfterForkChild();
-
-// Monotonic nanoseconds.
-uint64_t NowNs();
-
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_COLLECT_H_

@@ -90,9 +90,9 @@ void CollectorSetDebug(unsigned debug) {
   CyclesConfigure((debug & CGC_DEBUG_CYCLES) != 0, 0);
 }
 
-absl::Status CollectorInit(const Config& config) {
+absl::Status CollectorInit(unsigned debug) {
   StatsReset();
-  CollectorSetDebug(config.debug);
+  CollectorSetDebug(debug);
   return absl::OkStatus();
 }
 

@@ -25,14 +25,6 @@ inline constexpr size_t kCycleShapeMinSize = sizeof(cgc_cycle_shape);
 absl::Status CheckStructSize(const char* what, const char* hint, const void* p,
                              size_t size, size_t min, size_t ours);
 
-// Copies a caller's config into *out (every field this library knows; those
-// the caller's older layout lacks keep their defaults). Errors name the size.
-absl::Status ImportConfig(const cgc_config* user, cgc_config* out);
-
-// Fills the fields of *config with their defaults (size excepted; a field it
-// leaves alone defaults to zero); in config.cc.
-void FillConfigDefaults(cgc_config* config);
-
 // OK for a type this library can read; else the error for cgc_alloc.
 absl::Status CheckType(const cgc_type* type);
 

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "alloc_hooks/alloc_hooks.h"
-#include "collect.h"
 #include "dealloc.h"
 #include "lifecycle.h"
 #include "object.h"

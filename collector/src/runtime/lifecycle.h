@@ -4,8 +4,10 @@
 
 namespace cyclegc::internal {
 
-// Between a successful cgc_init and cgc_shutdown.
+// Between a successful cgc_init and cgc_shutdown (thread_state.cc).
 bool RuntimeInitialized();
+// init.cc, under its lock.
+void SetRuntimeInitialized(bool initialized);
 
 // fork.cc: installs the pthread_atfork handlers (once per process).
 void InstallForkHandlers();

@@ -1,10 +1,15 @@
 // The functions the collector's modules call across module boundaries, in one
 // place, with who provides each. A module's own header may re-declare what it
-// owns; this file is the map.
+// owns; this file is the map. The modules are the folders of collector/src,
+// each a CMake target that sees only its own and lower modules' headers:
 //
-//   runtime   (object model, refcounting, threads, stop-the-world)
-//   collector (phases, weakrefs, finalizers, stats, events, census)
-//   trigger   (config, young count, policies)
+//   trigger/  (config, young count, policies)                    highest
+//   collect/  (phases, weakrefs, finalizers, stats, events, census)
+//   runtime/  (object model, refcounting, threads, stop-the-world) lowest
+//
+// A lower module calls a higher one only through the declarations marked
+// "upward" below (scripts/check_layers.sh and the build check it). init.cc,
+// above all three, ties them together at cgc_init/cgc_shutdown.
 #ifndef CYCLEGC_COLLECTOR_SEAMS_H_
 #define CYCLEGC_COLLECTOR_SEAMS_H_
 
@@ -13,13 +18,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "config.h"
 #include "cyclegc/cyclegc.h"
 
 namespace cyclegc::internal {
 
 // ---- trigger: config.h ------------------------------------------------------
-// struct Config (config.h)
+struct Config;  // trigger/config.h: only the trigger and init.cc read it
 // user == nullptr: defaults overridden by CYCLEGC_* variables. Errors name the
 // variable/field, the value and the accepted form.
 absl::StatusOr<Config> LoadConfig(const cgc_config* user);
@@ -31,13 +35,13 @@ void TriggerShutdown();
 // counters carry over. FailedPrecondition before init.
 absl::Status TriggerReconfigure(const Config& config);
 absl::StatusOr<Config> TriggerConfig();
-// Called by the runtime when a thread's batched young delta (allocations of
-// tracked objects minus their deallocations) reaches the batch size or at
-// detach. May run a collection (on the calling, attached thread).
+// Upward (runtime): called by the runtime when a thread's batched young delta
+// (allocations of tracked objects minus their deallocations) reaches the batch
+// size or at detach. May run a collection (on the calling, attached thread).
 void OnYoungBatch(int64_t delta);
-// Called by the runtime when a thread allocated `bytes` (at least the
-// byte-check step, see SetByteCheckStep) since its last call: memory-driven
-// policies decide now.
+// Upward (runtime): called by the runtime when a thread allocated `bytes` (at
+// least the byte-check step, see SetByteCheckStep) since its last call:
+// memory-driven policies decide now.
 void OnAllocatedBytes(size_t bytes);
 // What the policy decided on, handed to Collect() for the event.
 struct TriggerFigures {
@@ -46,23 +50,26 @@ struct TriggerFigures {
   size_t estimate_now = 0;
   size_t estimate_at_last = 0;
 };
-// Called by the collector with the world stopped, once the heap walk has seen
-// every tracked object: young (and deferred young) restart from zero, so what
-// other threads allocate while the collection finishes counts toward the next
-// one (and can hold them, see OnYoungBatch).
+// Upward (collect): called by the collector with the world stopped, once the
+// heap walk has seen every tracked object: young (and deferred young) restart
+// from zero, so what other threads allocate while the collection finishes
+// counts toward the next one (and can hold them, see OnYoungBatch).
 void TriggerOnHeapWalked();
-// Called by the collector at the end of a collection (world started again):
-// records the estimate after collection and the survivors, lets held threads
-// go.
+// Upward (collect): called by the collector at the end of a collection (world
+// started again): records the estimate after collection and the survivors, lets
+// held threads go.
 void TriggerOnCollectionDone(size_t survivors);
-// Fills the trigger's fields of cgc_stats (young, deferred, trigger, ...).
+// Upward (collect): fills the trigger's fields of cgc_stats (young, deferred,
+// trigger, ...).
 void TriggerFillStats(cgc_stats* out);
-// fork() child, single-threaded: a triggered collection running on another
-// thread of the parent never ends in the child; forget it.
+// Upward (runtime, fork.cc): fork() child, single-threaded: a triggered
+// collection running on another thread of the parent never ends in the child;
+// forget it.
 void TriggerAfterForkChild();
 
 // ---- collector --------------------------------------------------------------
-absl::Status CollectorInit(const Config& config);
+// Resets the stats; `debug` is the CGC_DEBUG_* bits in force.
+absl::Status CollectorInit(unsigned debug);
 // Diagnostics in force (CGC_DEBUG_* bits: the stats line, the census).
 void CollectorSetDebug(unsigned debug);
 // Final collection (reason SHUTDOWN), then finalize, clear and free every
@@ -71,10 +78,14 @@ void CollectorShutdown();
 // One full collection. Only one runs at a time: a second caller waits for the
 // running one to finish and returns 0. Returns the number of objects freed.
 size_t Collect(cgc_reason reason, const TriggerFigures& figures);
-// Called by the runtime when an object dies (refcount reached zero, before
-// type->destroy) and its gc bits say weakrefs exist or it is in the collector's
-// unreachable set: clears weakrefs, feeds the census.
+// Upward (runtime): called by the runtime when an object dies (refcount
+// reached zero, before type->destroy) and its gc bits say weakrefs exist or it
+// is in the collector's unreachable set: clears weakrefs, feeds the census.
 void NotifyObjectDeath(cgc_object* o);
+// Upward (runtime, fork.cc): fork() child: a collection that ran on a thread
+// the child does not have never ends there; drop its claim (unless the forking
+// thread ran it).
+void CollectionAfterForkChild();
 
 // ---- runtime ----------------------------------------------------------------
 // (stop_the_world.h, refcount.h, thread_state.h declare the rest)

@@ -17,7 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "collect.h"
+#include "clock.h"
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"

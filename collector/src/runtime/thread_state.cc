@@ -30,6 +30,9 @@ namespace {
 __attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state =
     nullptr;
 
+// Between a successful cgc_init and cgc_shutdown (init.cc sets it).
+std::atomic<bool> g_initialized{false};
+
 // Young deltas of threads that are not attached (e.g. a decref to zero after
 // detach); folded into the next batch any attached thread reports.
 std::atomic<int64_t> g_orphan_young{0};
@@ -207,4 +210,24 @@ void WaitForDetachingThreads() {
   if (ts != nullptr) LeaveBlocking(ts);
 }
 
+bool RuntimeInitialized() {
+  return g_initialized.load(std::memory_order_acquire);
+}
+
+void SetRuntimeInitialized(bool initialized) {
+  g_initialized.store(initialized, std::memory_order_release);
+}
+
 }  // namespace cyclegc::internal
+
+extern "C" {
+
+CGC_API int cgc_thread_attach(void) {
+  return cyclegc::internal::AttachCurrentThread();
+}
+
+CGC_API void cgc_thread_detach(void) {
+  cyclegc::internal::DetachCurrentThread();
+}
+
+}  // extern "C"

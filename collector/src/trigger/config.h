@@ -59,6 +59,14 @@ void ConfigToUser(const Config& config, cgc_config* out);
 absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
                                  Config* c);
 
+// Copies a caller's config into *out (every field this library knows; those
+// the caller's older layout lacks keep their defaults). Errors name the size.
+absl::Status ImportConfig(const cgc_config* user, cgc_config* out);
+
+// Fills the fields of *config with their defaults (size excepted; a field it
+// leaves alone defaults to zero).
+void FillConfigDefaults(cgc_config* config);
+
 // Range checks of a complete Config; the error names the cgc_config field.
 absl::Status ValidateConfig(const Config& config);
 

@@ -1,15 +1,14 @@
-// cgc_init / cgc_shutdown and the thread attach/detach entry points.
-#include "lifecycle.h"
-
-#include <atomic>
-
+// cgc_init / cgc_shutdown: the one file above the three modules (runtime/,
+// collect/, trigger/), bringing them up and down in order.
 #include "abi.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "config.h"
 #include "cycle_report.h"
 #include "last_error.h"
+#include "lifecycle.h"
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
@@ -20,11 +19,10 @@ namespace cyclegc::internal {
 namespace {
 
 absl::Mutex g_lifecycle_mu(absl::kConstInit);
-std::atomic<bool> g_initialized{false};
 
 int InitLocked(const cgc_config* config)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_lifecycle_mu) {
-  if (g_initialized.load()) {
+  if (RuntimeInitialized()) {
     return SetLastError(
         CGC_ESTATE, "cgc_init: already initialised (call cgc_shutdown first)");
   }
@@ -40,22 +38,22 @@ int InitLocked(const cgc_config* config)
   SetStallReportMs(cfg->stall_report_ms);
   if (absl::Status s = alloc::Init(); !s.ok()) return SetLastError(s);
   InstallForkHandlers();
-  g_initialized.store(true);
+  SetRuntimeInitialized(true);
   if (int rc = AttachCurrentThread(); rc != CGC_OK) {
-    g_initialized.store(false);
+    SetRuntimeInitialized(false);
     alloc::Shutdown();
     return rc;
   }
   if (absl::Status s = TriggerInit(*cfg); !s.ok()) {
     DetachCurrentThread();
-    g_initialized.store(false);
+    SetRuntimeInitialized(false);
     alloc::Shutdown();
     return SetLastError(s);
   }
-  if (absl::Status s = CollectorInit(*cfg); !s.ok()) {
+  if (absl::Status s = CollectorInit(cfg->debug); !s.ok()) {
     TriggerShutdown();
     DetachCurrentThread();
-    g_initialized.store(false);
+    SetRuntimeInitialized(false);
     alloc::Shutdown();
     return SetLastError(s);
   }
@@ -68,11 +66,6 @@ int InitLocked(const cgc_config* config)
 }
 
 }  // namespace
-
-bool RuntimeInitialized() {
-  return g_initialized.load(std::memory_order_acquire);
-}
-
 }  // namespace cyclegc::internal
 
 extern "C" {
@@ -86,7 +79,7 @@ CGC_API int cgc_init(const cgc_config* config) {
 CGC_API int cgc_shutdown(void) {
   namespace ci = cyclegc::internal;
   absl::MutexLock lock(&ci::g_lifecycle_mu);
-  if (!ci::g_initialized.load()) {
+  if (!ci::RuntimeInitialized()) {
     return ci::SetLastError(CGC_ESTATE, "cgc_shutdown: not initialised");
   }
   // Other threads' heaps can only be detached on their own threads: shutting
@@ -108,17 +101,9 @@ CGC_API int cgc_shutdown(void) {
   ci::TriggerShutdown();
   if (attached_here) ci::DetachCurrentThread();
   ci::ResetPerThreadIndices();
-  ci::g_initialized.store(false, std::memory_order_release);
+  ci::SetRuntimeInitialized(false);
   cyclegc::alloc::Shutdown();
   return CGC_OK;
-}
-
-CGC_API int cgc_thread_attach(void) {
-  return cyclegc::internal::AttachCurrentThread();
-}
-
-CGC_API void cgc_thread_detach(void) {
-  cyclegc::internal::DetachCurrentThread();
 }
 
 }  // extern "C"
