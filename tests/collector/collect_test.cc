@@ -5,7 +5,7 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
-#include "mark_stack.h"
+#include "object_stack.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {

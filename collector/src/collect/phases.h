@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "cyclegc/cyclegc.h"
-#include "mark_stack.h"
+#include "object_stack.h"
 #include "object.h"
 #include "weakref.h"
 

@@ -2,8 +2,8 @@
 // object list, unreachable set and mark work stack. Unlike std::vector it
 // reports allocation failure instead of throwing, so a collection that cannot
 // get memory backs off cleanly (nothing freed) instead of aborting.
-#ifndef CYCLEGC_COLLECTOR_MARK_STACK_H_
-#define CYCLEGC_COLLECTOR_MARK_STACK_H_
+#ifndef CYCLEGC_COLLECTOR_OBJECT_STACK_H_
+#define CYCLEGC_COLLECTOR_OBJECT_STACK_H_
 
 #include <cstddef>
 
@@ -52,4 +52,4 @@ void SetObjectStackGrowthFailureAfterForTesting(long n);
 
 }  // namespace cyclegc::internal
 
-#endif  // CYCLEGC_COLLECTOR_MARK_STACK_H_
+#endif  // CYCLEGC_COLLECTOR_OBJECT_STACK_H_

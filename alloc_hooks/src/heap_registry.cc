@@ -1,4 +1,4 @@
-#include "registry.h"
+#include "heap_registry.h"
 
 #include <atomic>
 #include <cstring>
@@ -27,9 +27,9 @@ void DeleteHeapStorage(mi_heap_t* p) {
 
 }  // namespace
 
-absl::Mutex& RegistryMutex() { return g_mu; }
+absl::Mutex& HeapRegistryMutex() { return g_mu; }
 
-void ReinitRegistryMutexAfterFork() { new (&g_mu) absl::Mutex(); }
+void ReinitHeapRegistryMutexAfterFork() { new (&g_mu) absl::Mutex(); }
 
 ThreadHeaps* AcquireSlot() {
   for (ThreadHeaps* s = FirstSlot(); s != nullptr; s = s->next) {

@@ -1,4 +1,4 @@
-#include "mark_stack.h"
+#include "object_stack.h"
 
 #include <atomic>
 #include <cstdlib>

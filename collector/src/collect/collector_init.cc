@@ -1,4 +1,6 @@
-// CollectorInit / CollectorShutdown (seams.h).
+// CollectorInit, CollectorSetDebug and CollectorShutdown (seams.h): the
+// collector's start, and its end: the final collection, then freeing every
+// object left.
 #include <cstdio>
 
 #include "alloc_hooks/alloc_hooks.h"
@@ -8,8 +10,8 @@
 #include "dealloc.h"
 #include "events.h"
 #include "log.h"
-#include "mark_stack.h"
 #include "object.h"
+#include "object_stack.h"
 #include "phases.h"
 #include "seams.h"
 #include "stats.h"
