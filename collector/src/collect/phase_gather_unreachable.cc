@@ -6,6 +6,7 @@
 namespace cyclegc::internal {
 
 bool GatherUnreachable(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   // The mark counted what it reached: a heap without trash needs no pass.
   const size_t count = state.objects.size() - state.marked;
   if (count == 0) return true;

@@ -51,6 +51,7 @@ bool TraverseStack(MarkWork& w) {
 }  // namespace
 
 bool MarkReachableFromRoots(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   MarkWork w;
   w.stack = &state.stack;
   constexpr size_t kPrefetchDistance = 8;

@@ -39,6 +39,7 @@ void Traverse(cgc_object* o, cgc_visit_fn visit, void* arg) {
 }  // namespace
 
 bool DropResurrected(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   // The set's objects are all alive (held), so their refcounts are exact here.
   for (cgc_object* o : state.unreachable) {
     size_t refs = TotalRefcount(o) - 1;  // minus the collector's hold

@@ -67,6 +67,7 @@ int VisitQueueDecref(cgc_object* ref, void* arg) {
 }  // namespace
 
 void SubtractInternalRefs(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   constexpr size_t kPrefetchDistance = 8;
   SubtractArgs args;
   const size_t n = state.objects.size();

@@ -42,6 +42,7 @@ bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
 }  // namespace
 
 bool WalkHeapsComputingRefs(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   WalkArgs args{&state, false};
   alloc::VisitGcBlocks(&VisitBlock, &args);
   return !args.out_of_memory;

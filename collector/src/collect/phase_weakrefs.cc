@@ -8,6 +8,7 @@
 namespace cyclegc::internal {
 
 void ClearWeakrefsToUnreachable(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
   for (cgc_object* o : state.unreachable) {
     if (HasGcBits(o, kGcHasWeakrefs)) ClearWeakrefsTo(o, &state.callbacks);
   }

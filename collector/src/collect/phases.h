@@ -1,5 +1,7 @@
 // The phases of one collection, in the order collect.cc runs them (its
-// opening list), and the state they share.
+// opening list), and the state they share. A phase that needs the world
+// stopped says so below and checks it in debug builds
+// (CGC_DCHECK_WORLD_STOPPED).
 //
 // Scratch word (ob_gc_) during a collection, written only by the collector:
 //   bit 0  kInSet      the object takes part (tracked, live, not dying)
@@ -15,8 +17,9 @@
 #include <cstdint>
 
 #include "cyclegc/cyclegc.h"
-#include "object_stack.h"
 #include "object.h"
+#include "object_stack.h"
+#include "stop_the_world.h"
 #include "weakref.h"
 
 // GCC defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only answers

@@ -13,6 +13,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 
 namespace cyclegc::internal {
 
@@ -26,6 +28,23 @@ inline constexpr uint32_t kPendingMergeUnit = 2;
 
 // True between StopTheWorld() and StartTheWorld().
 bool WorldStopped();
+// True on the thread that has the world stopped (also declared in seams.h).
+bool CallerIsStopper();
+
+// Debug builds: a step that reads every thread's state without locks (the
+// stopped phases of a collection) checks that its caller stopped the world.
+#ifdef NDEBUG
+#define CGC_DCHECK_WORLD_STOPPED() static_cast<void>(0)
+#else
+#define CGC_DCHECK_WORLD_STOPPED() \
+  ::cyclegc::internal::CheckCallerStoppedTheWorld(__func__)
+#endif
+inline void CheckCallerStoppedTheWorld(const char* where) {
+  if (CallerIsStopper()) return;
+  std::fprintf(stderr, "cyclegc: %s needs the world stopped by its caller\n",
+               where);
+  std::abort();
+}
 
 // The slow half of cgc_safepoint(): parks if a stop is requested, drains the
 // calling thread's merge queue.
