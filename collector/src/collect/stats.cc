@@ -6,7 +6,6 @@
 
 #include "abi.h"
 #include "absl/strings/str_format.h"
-#include "alloc_hooks/alloc_hooks.h"
 #include "last_error.h"
 #include "seams.h"
 
@@ -22,8 +21,6 @@ std::atomic<uint64_t> g_finalizers{0};
 std::atomic<uint64_t> g_last_pause{0};
 std::atomic<uint64_t> g_max_pause{0};
 std::atomic<uint64_t> g_total_pause{0};
-std::atomic<size_t> g_full_page_bytes_after{0};
-std::atomic<size_t> g_long_lived{0};
 std::atomic<uint64_t> g_failed{0};
 
 }  // namespace
@@ -37,8 +34,6 @@ void StatsRecordCollection(const cgc_event& stop) {
   if (stop.pause_ns > g_max_pause.load(kRelaxed))
     g_max_pause.store(stop.pause_ns, kRelaxed);
   g_total_pause.fetch_add(stop.pause_ns, kRelaxed);
-  g_full_page_bytes_after.store(stop.full_page_bytes_after, kRelaxed);
-  g_long_lived.store(stop.visited - stop.collected, kRelaxed);
 }
 
 void StatsCountCollectedDeath() { g_collected.fetch_add(1, kRelaxed); }
@@ -50,8 +45,6 @@ void StatsReset() {
                   &g_last_pause, &g_max_pause, &g_total_pause, &g_failed}) {
     a->store(0, kRelaxed);
   }
-  g_full_page_bytes_after.store(0, kRelaxed);
-  g_long_lived.store(0, kRelaxed);
 }
 
 }  // namespace cyclegc::internal
@@ -84,10 +77,8 @@ void cyclegc::internal::FillStats(cgc_stats* out) {
   out->last_pause_ns = g_last_pause.load(kRelaxed);
   out->max_pause_ns = g_max_pause.load(kRelaxed);
   out->total_pause_ns = g_total_pause.load(kRelaxed);
-  out->long_lived = g_long_lived.load(kRelaxed);
-  out->full_page_bytes = cyclegc::alloc::FullPageBytes();
-  out->full_page_bytes_after = g_full_page_bytes_after.load(kRelaxed);
-  // The trigger owns young, deferrals, the policy and may refine long_lived.
   out->collections_failed = g_failed.load(kRelaxed);
+  // One owner per figure: the trigger owns young, deferrals, the policy,
+  // long_lived and the full-page figures (its memory source).
   TriggerFillStats(out);
 }

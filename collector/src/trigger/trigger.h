@@ -27,7 +27,9 @@ struct TriggerDeps {
 // must outlive the trigger (until TriggerShutdown or the next init).
 absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps);
 
-// The trigger's counters, for tests and stats.
+// The trigger's counters, for tests and stats: a read of TriggerState, the one
+// owner of these figures (TriggerSnapshot, what a policy decides on, and
+// TriggerFigures, what a collection's event reports, are views of the same).
 struct TriggerCounters {
   size_t young = 0;
   size_t deferred_young = 0;
