@@ -12,19 +12,15 @@ bool GatherUnreachable(CollectionState& state) {
   if (count == 0) return true;
   // Reserve first so running out of memory changes nothing.
   if (!state.unreachable.Reserve(count)) return false;
-  constexpr size_t kPrefetchDistance = 8;
-  const size_t n = state.objects.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n)
-      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
-    cgc_object* o = state.objects[i];
-    if ((GcScratch(o) & kMarked) != 0) continue;
+  ForEachMember(state, [&state](cgc_object* o) {
+    if ((GcScratch(o) & kMarked) != 0) return true;
     SetGcBits(o, kGcUnreachable);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
     // clears) can free it under the collector. Released in ClearUnreachable.
     cgc_incref(o);
     (void)state.unreachable.Push(o);  // reserved above
-  }
+    return true;
+  });
   return true;
 }
 

@@ -54,17 +54,13 @@ bool MarkReachableFromRoots(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
   MarkWork w;
   w.stack = &state.stack;
-  constexpr size_t kPrefetchDistance = 8;
-  const size_t n = state.objects.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n)
-      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
-    cgc_object* root = state.objects[i];
+  const bool ok = ForEachMember(state, [&w](cgc_object* root) {
     uintptr_t s = GcScratch(root);
-    if ((s & kMarked) != 0 || GcRefs(s) == 0) continue;
+    if ((s & kMarked) != 0 || GcRefs(s) == 0) return true;
     MarkAndPush(w, root);
-    if (!TraverseStack(w)) return false;
-  }
+    return TraverseStack(w);
+  });
+  if (!ok) return false;
   // References still in the line may reach more: drain until none is left.
   for (;;) {
     w.line.Drain([&w](cgc_object* ref, unsigned) { MarkAndPush(w, ref); });

@@ -68,18 +68,14 @@ int VisitQueueDecref(cgc_object* ref, void* arg) {
 
 void SubtractInternalRefs(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
-  constexpr size_t kPrefetchDistance = 8;
   SubtractArgs args;
-  const size_t n = state.objects.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n)
-      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
-    cgc_object* o = state.objects[i];
+  ForEachMember(state, [&args](cgc_object* o) {
     const cgc_type* t = TypeOf(o);
-    if (t->traverse == nullptr) continue;
+    if (t->traverse == nullptr) return true;
     args.self = o;
     t->traverse(o, &VisitQueueDecref, &args);
-  }
+    return true;
+  });
   args.line.Drain([&args](cgc_object* ref, [[maybe_unused]] unsigned slot) {
 #ifndef NDEBUG
     Subtract(ref, args.from[slot]);

@@ -5,8 +5,6 @@
 #include <cstring>
 
 #include "abi.h"
-#include "absl/strings/str_format.h"
-#include "last_error.h"
 #include "seams.h"
 
 namespace cyclegc::internal {
@@ -51,13 +49,10 @@ void StatsReset() {
 
 extern "C" int cgc_get_stats_sized_(cgc_stats* out, size_t size) {
   using namespace cyclegc::internal;
-  if (out == nullptr)
-    return SetLastError(CGC_EINVAL, "cgc_get_stats: out is NULL");
-  if (size < kStatsMinSize) {
-    return SetLastError(
-        CGC_EINVAL, absl::StrFormat("cgc_get_stats: size %u is smaller than "
-                                    "any cgc_stats layout (%u bytes)",
-                                    size, kStatsMinSize));
+  if (int rc = CheckSizedOut("cgc_get_stats", "out", out, size, kStatsMinSize,
+                             "cgc_stats");
+      rc != CGC_OK) {
+    return rc;
   }
   // Filled in full here, then as much as the caller's layout holds.
   cgc_stats all{};

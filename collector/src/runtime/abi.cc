@@ -41,4 +41,19 @@ absl::Status CheckType(const cgc_type* type) {
                          type->size, kTypeMinSize, sizeof(cgc_type));
 }
 
+int CheckSizedOut(const char* call, const char* arg, const void* out,
+                  size_t size, size_t min, const char* type) {
+  if (out == nullptr) {
+    return SetLastError(CGC_EINVAL,
+                        absl::StrFormat("%s: %s is NULL", call, arg));
+  }
+  if (size < min) {
+    return SetLastError(
+        CGC_EINVAL, absl::StrFormat("%s: size %u is smaller than any %s layout "
+                                    "(%u bytes)",
+                                    call, size, type, min));
+  }
+  return CGC_OK;
+}
+
 }  // namespace cyclegc::internal

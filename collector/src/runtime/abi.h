@@ -25,6 +25,13 @@ inline constexpr size_t kCycleShapeMinSize = sizeof(cgc_cycle_shape);
 absl::Status CheckStructSize(const char* what, const char* hint, const void* p,
                              size_t size, size_t min, size_t ours);
 
+// The checks of a C API call that fills a caller's sized struct: CGC_OK, or
+// CGC_EINVAL (set as the last error, naming `call`, e.g. "cgc_get_stats",
+// and its argument `arg`) for a NULL `out` or a `size` below `min`, the
+// smallest layout of `type`.
+int CheckSizedOut(const char* call, const char* arg, const void* out,
+                  size_t size, size_t min, const char* type);
+
 // OK for a type this library can read; else the error for cgc_alloc.
 absl::Status CheckType(const cgc_type* type);
 

@@ -16,6 +16,23 @@
 
 namespace ci = cyclegc::internal;
 
+namespace {
+
+// The calling thread's state; nullptr, with the last error naming `call`, if
+// it is not attached.
+inline ci::ThreadState* AttachedThread(const char* call) {
+  ci::ThreadState* ts = ci::CurrentThread();
+  if (ts == nullptr) [[unlikely]] {
+    ci::SetLastError(CGC_ESTATE,
+                     absl::StrCat(call,
+                                  ": calling thread is not attached (call "
+                                  "cgc_thread_attach)"));
+  }
+  return ts;
+}
+
+}  // namespace
+
 extern "C" {
 
 CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
@@ -38,13 +55,8 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
                         sizeof(cgc_object)));
     return nullptr;
   }
-  ci::ThreadState* ts = ci::CurrentThread();
-  if (ts == nullptr) {
-    ci::SetLastError(
-        CGC_ESTATE,
-        "cgc_alloc: calling thread is not attached (call cgc_thread_attach)");
-    return nullptr;
-  }
+  ci::ThreadState* ts = AttachedThread("cgc_alloc");
+  if (ts == nullptr) return nullptr;
   // Allocation is a safepoint: a thread that allocates but never polls must
   // not keep a stop waiting (and allocate on while it waits). Serve the
   // owner's merge queue here too, for threads that rarely poll.
@@ -93,13 +105,8 @@ CGC_API int cgc_is_tracked(const cgc_object* o) {
 }
 
 CGC_API void* cgc_malloc(size_t n) {
-  ci::ThreadState* ts = ci::CurrentThread();
-  if (ts == nullptr) {
-    ci::SetLastError(
-        CGC_ESTATE,
-        "cgc_malloc: calling thread is not attached (call cgc_thread_attach)");
-    return nullptr;
-  }
+  ci::ThreadState* ts = AttachedThread("cgc_malloc");
+  if (ts == nullptr) return nullptr;
   ci::RunningIfBracketed running(ts);
   if (!running.bracketed() &&
       (ci::g_safepoint_word.load(std::memory_order_relaxed) &

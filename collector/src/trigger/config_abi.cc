@@ -36,14 +36,10 @@ absl::Status ImportConfig(const cgc_config* user, cgc_config* out) {
 extern "C" CGC_API int cgc_config_default_sized_(cgc_config* config,
                                                  size_t size) {
   namespace ci = cyclegc::internal;
-  if (config == nullptr) {
-    return ci::SetLastError(CGC_EINVAL, "cgc_config_default: config is NULL");
-  }
-  if (size < ci::kConfigMinSize) {
-    return ci::SetLastError(
-        CGC_EINVAL, absl::StrFormat("cgc_config_default: size %u is smaller "
-                                    "than any cgc_config layout (%u bytes)",
-                                    size, ci::kConfigMinSize));
+  if (int rc = ci::CheckSizedOut("cgc_config_default", "config", config, size,
+                                 ci::kConfigMinSize, "cgc_config");
+      rc != CGC_OK) {
+    return rc;
   }
   cgc_config d{};
   ci::FillConfigDefaults(&d);

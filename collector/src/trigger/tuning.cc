@@ -44,14 +44,10 @@ namespace ci = cyclegc::internal;
 extern "C" {
 
 CGC_API int cgc_get_config_sized_(cgc_config* out, size_t size) {
-  if (out == nullptr) {
-    return ci::SetLastError(CGC_EINVAL, "cgc_get_config: out is NULL");
-  }
-  if (size < ci::kConfigMinSize) {
-    return ci::SetLastError(
-        CGC_EINVAL, absl::StrFormat("cgc_get_config: size %u is smaller than "
-                                    "any cgc_config layout (%u bytes)",
-                                    size, ci::kConfigMinSize));
+  if (int rc = ci::CheckSizedOut("cgc_get_config", "out", out, size,
+                                 ci::kConfigMinSize, "cgc_config");
+      rc != CGC_OK) {
+    return rc;
   }
   absl::StatusOr<ci::Config> c = ci::TriggerConfig();
   if (!c.ok()) {
