@@ -1,7 +1,7 @@
 // Allocation-failure injection for hardening tests.
 //
 // An internal allocation site guards itself with
-//   if (CGC_INJECT_ALLOC_FAILURE("mark_stack_grow")) { ...back off as if the
+//   if (CGC_INJECT_ALLOC_FAILURE("collector.object_stack_grow")) { ...back off as if the
 //   allocation had failed... }
 // In a build with CYCLEGC_FAULT_INJECTION the macro counts a visit and returns
 // true for exactly the N-th visit after FaultInjectionArm(N); otherwise it is
