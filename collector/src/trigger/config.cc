@@ -23,18 +23,6 @@ namespace {
 
 using Limits = ConfigLimits;
 
-// CYCLEGC_TRIGGER's accepted names, from the policy table.
-std::span<const env::EnumName> TriggerNames() {
-  static const std::vector<env::EnumName>* const names = [] {
-    auto* v = new std::vector<env::EnumName>;
-    for (const PolicyInfo& p : Policies()) {
-      v->push_back({p.name, static_cast<int>(p.kind)});
-    }
-    return v;
-  }();
-  return *names;
-}
-
 // "CGC_TRIGGER_* in [0, 4] (fullpages, rss, count, paced, pressure)".
 std::string ExpectedTriggerKinds() {
   std::string names;
@@ -45,11 +33,6 @@ std::string ExpectedTriggerKinds() {
                          Policies().size() - 1, names);
 }
 
-constexpr env::EnumName kDebugFlags[] = {
-    {"stats", CGC_DEBUG_STATS},
-    {"census", CGC_DEBUG_CENSUS},
-    {"cycles", CGC_DEBUG_CYCLES},
-};
 constexpr unsigned kAllDebugFlags =
     CGC_DEBUG_STATS | CGC_DEBUG_CENSUS | CGC_DEBUG_CYCLES;
 
@@ -88,101 +71,7 @@ absl::Status FieldError(absl::string_view field, absl::string_view value,
       "cgc_config.%s=%s: out of range: expected %s", field, value, expected));
 }
 
-// Applies every CYCLEGC_* variable that is set and non-empty (an empty value
-// counts as unset, as shells make it easy to produce one).
-absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c) {
-  auto value = [&](const char* name) -> const char* {
-    const char* v = getenv(name);
-    return (v != nullptr && *v != '\0') ? v : nullptr;
-  };
-  if (const char* v = value("CYCLEGC_THRESHOLD")) {
-    auto r =
-        env::ParseUnsigned("CYCLEGC_THRESHOLD", v, 0, Limits::kMaxThreshold);
-    if (!r.ok()) return r.status();
-    c->threshold = static_cast<size_t>(*r);
-  }
-  if (const char* v = value("CYCLEGC_TRIGGER")) {
-    auto r = env::ParseEnum("CYCLEGC_TRIGGER", v, TriggerNames());
-    if (!r.ok()) return r.status();
-    c->trigger = static_cast<cgc_trigger_kind>(*r);
-  }
-  if (const char* v = value("CYCLEGC_MEM_GROWTH")) {
-    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
-      c->mem_growth = CGC_MEM_GROWTH_AUTO;
-    } else {
-      auto r = env::ParseFraction("CYCLEGC_MEM_GROWTH", v, 0.0,
-                                  Limits::kMaxMemGrowth);
-      if (!r.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            r.status().message(), "; or auto (the policy's own growth)"));
-      }
-      c->mem_growth = *r;
-    }
-  }
-  if (const char* v = value("CYCLEGC_MEM_MIN")) {
-    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(v), "auto")) {
-      c->mem_min = CGC_MEM_MIN_AUTO;
-    } else {
-      auto r = env::ParseByteSize("CYCLEGC_MEM_MIN", v, 0, Limits::kMaxMemMin);
-      if (!r.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            r.status().message(), "; or auto (the policy's own floor)"));
-      }
-      c->mem_min = static_cast<size_t>(*r);
-    }
-  }
-  if (const char* v = value("CYCLEGC_DEFER_CAP")) {
-    auto r =
-        env::ParseNumber("CYCLEGC_DEFER_CAP", v, 0.0, Limits::kMaxDeferCap);
-    if (!r.ok()) return r.status();
-    c->defer_cap = *r;
-  }
-  if (const char* v = value("CYCLEGC_MEMORY_LIMIT")) {
-    auto r = env::ParseByteSize("CYCLEGC_MEMORY_LIMIT", v, 0,
-                                Limits::kMaxMemoryLimit);
-    if (!r.ok()) return r.status();
-    c->memory_limit = static_cast<size_t>(*r);
-  }
-  if (const char* v = value("CYCLEGC_STALL_REPORT")) {
-    auto r = env::ParseMilliseconds("CYCLEGC_STALL_REPORT", v,
-                                    Limits::kMaxStallReportMs);
-    if (!r.ok()) return r.status();
-    c->stall_report_ms = *r;
-  }
-  if (const char* v = value("CYCLEGC_DEBUG")) {
-    auto r = env::ParseFlagList("CYCLEGC_DEBUG", v, kDebugFlags);
-    if (!r.ok()) return r.status();
-    c->debug = *r;
-  }
-  return absl::OkStatus();
-}
-
-constexpr const char* kVariables[] = {
-    "CYCLEGC_THRESHOLD", "CYCLEGC_TRIGGER",      "CYCLEGC_MEM_GROWTH",
-    "CYCLEGC_MEM_MIN",   "CYCLEGC_DEFER_CAP",    "CYCLEGC_MEMORY_LIMIT",
-    "CYCLEGC_DEBUG",     "CYCLEGC_STALL_REPORT",
-};
-
 }  // namespace
-
-absl::Status ApplyConfigVariable(absl::string_view name, const char* value,
-                                 Config* c) {
-  bool known = false;
-  for (const char* v : kVariables) known = known || name == v;
-  if (!known) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("unknown setting '%s': expected one of %s", name,
-                        absl::StrJoin(kVariables, ", ")));
-  }
-  if (value == nullptr || *value == '\0') {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: empty value", name));
-  }
-  Config next = *c;
-  absl::Status s = ApplyEnvironment(
-      [&](const char* n) { return name == n ? value : nullptr; }, &next);
-  if (s.ok()) *c = next;
-  return s;
-}
 
 absl::Status ValidateConfig(const Config& c) {
   if (c.threshold > Limits::kMaxThreshold) {

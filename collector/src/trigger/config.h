@@ -53,6 +53,11 @@ absl::StatusOr<Config> LoadConfigFrom(const cgc_config* user,
 Config ConfigFromUser(const cgc_config& user);
 void ConfigToUser(const Config& config, cgc_config* out);
 
+// Applies every CYCLEGC_* variable `getenv` reports set and non-empty (an
+// empty value counts as unset, as shells make it easy to produce one) to *c;
+// stops at the first error (config_env.cc).
+absl::Status ApplyEnvironment(const EnvLookup& getenv, Config* c);
+
 // Applies one CYCLEGC_* variable to *c, parsed and checked exactly as the
 // environment variable is (the same accepted forms and messages). An unknown
 // name or a bad value changes nothing.
