@@ -8,8 +8,9 @@
 //   runtime/  (object model, refcounting, threads, stop-the-world) lowest
 //
 // A lower module calls a higher one only through the declarations marked
-// "upward" below (scripts/check_layers.sh and the build check it). init.cc,
-// above all three, ties them together at cgc_init/cgc_shutdown.
+// "upward" below: the build (each module's include path) and
+// scripts/check_layers.sh reject any other upward include. init.cc, above
+// all three, ties them together at cgc_init/cgc_shutdown.
 #ifndef CYCLEGC_COLLECTOR_SEAMS_H_
 #define CYCLEGC_COLLECTOR_SEAMS_H_
 
