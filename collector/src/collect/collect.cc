@@ -1,6 +1,6 @@
 // One collection, top down (RunCollection below; phases.h has each phase):
 //   1. Stop the world, settling deaths already queued
-//      (StopSettlingQueuedDeaths).
+//      (StopSettlingQueuedDeaths, collect_stops.h).
 //   2. Walk every GC heap, computing each object's refcount
 //      (phase_walk_heaps).
 //   3. Subtract references internal to the heap (phase_subtract_refs).
@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "census.h"
+#include "collect_stops.h"
 #include "cycle_report.h"
 #include "events.h"
 #include "last_error.h"
@@ -35,77 +36,6 @@ namespace {
 
 absl::Mutex g_collect_mu(absl::kConstInit);
 thread_local bool t_in_collection = false;
-
-// Stopped-world time and time-to-safepoint of one collection. Each stop ends
-// when the world restarts: what the stop found dead is destroyed after that,
-// by the collecting thread while the others run, and is not part of it.
-struct Pauses {
-  uint64_t mark_ns = 0;
-  uint64_t mark_restart_ns = 0;  // NowNs() when the marking stop ended
-  uint64_t resurrect_ns = 0;
-  uint64_t other_ns = 0;  // the extra stop that reaps deferred deaths
-  uint64_t max_tts_ns = 0;
-};
-
-uint64_t Stop(Pauses& p) {
-  uint64_t t0 = NowNs();
-  uint64_t tts = StopTheWorld();
-  if (tts > p.max_tts_ns) p.max_tts_ns = tts;
-  MergeRefcountsWhileStopped();
-  return t0;
-}
-
-// Objects sit in merge queues when a non-owner dropped what may be their last
-// reference; a queue of a thread that is blocked (or parked) drains only when
-// the world is stopped, and an object found dead there is destroyed by the
-// stopper once the world restarts, which may queue its children in turn. Such
-// deaths can take one stop per level of a chain that alternates owners.
-inline constexpr int kMaxReapStops = 64;
-inline constexpr uint64_t kMaxDrainWaitNs = 20'000'000;
-
-bool MergesPending() {
-  return g_safepoint_word.load(std::memory_order_acquire) >= kPendingMergeUnit;
-}
-
-// Before the marking stop: settle queued deaths, so that an object already
-// dead does not count as a root keeping cyclic trash alive until next time.
-// Returns with the world stopped and refcounts merged.
-uint64_t StopSettlingQueuedDeaths(Pauses& p) {
-  for (int i = 0;; ++i) {
-    uint64_t t0 = NowNs();
-    uint64_t tts = StopTheWorld();
-    if (tts > p.max_tts_ns) p.max_tts_ns = tts;
-    // Per-thread-counted objects found dead here are settled the same way.
-    const bool pending = MergesPending();
-    const bool died = MergeRefcountsWhileStopped();
-    if (!(pending || died) || i == kMaxReapStops) return t0;
-    p.other_ns += StartTheWorld() - t0;  // then destroys what the merge found
-  }
-}
-
-// After the clear pass: the collector's releases of objects owned by other
-// threads went to their merge queues; settle them so the collection's result
-// (and the census) is exact when cgc_collect returns.
-// Per-thread-counted members reach zero unseen (only a stopped merge sees
-// it): `per_thread_members` asks for at least one stop.
-// An owner that took its queue at a safepoint just before a stop runs those
-// deaths with the world running: wait for it (bounded: a destroy may block
-// on this collection) so they count in this collection's result.
-void ReapDeferredDeaths(Pauses& p, bool per_thread_members) {
-  const uint64_t give_up = NowNs() + kMaxDrainWaitNs;
-  for (int i = 0; i < kMaxReapStops;) {
-    if (MergesPending() || per_thread_members) {
-      per_thread_members = false;
-      uint64_t t0 = Stop(p);
-      p.other_ns += StartTheWorld() - t0;
-      ++i;
-    } else if (DrainsInFlight() && NowNs() < give_up) {
-      std::this_thread::yield();
-    } else {
-      return;
-    }
-  }
-}
 
 // Returns false if the world ran out of memory for the collector's arrays;
 // then nothing was freed and the world runs again.
@@ -159,7 +89,7 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
     // resurrected trash or made new weakrefs to it; recheck both, stopped.
     const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
     if (RunFinalizers(st) + callbacks > 0) {
-      uint64_t t0 = Stop(p);
+      uint64_t t0 = StopAndMerge(p);
       bool ok = DropResurrected(st);
       // Their callbacks run once the targets are gone (below), so that no
       // more user code runs between this check and the clears.
