@@ -5,8 +5,8 @@
 #include <pthread.h>
 
 #include "absl/status/status.h"
+#include "heap_registry.h"
 #include "mimalloc.h"
-#include "registry.h"
 #include "thread_heaps.h"
 
 // mimalloc's thread-exit key (src/init.c; not in its public header).
@@ -15,14 +15,14 @@ extern "C" pthread_key_t _mi_heap_default_key;
 namespace cyclegc::alloc {
 namespace {
 
-using internal::RegistryMutex;
+using internal::HeapRegistryMutex;
 
 // Hands every page of the slot's heaps to mimalloc's abandoned list (blocks
 // stay valid and walkable; their bytes move to mi_abandoned_full_page_bytes)
 // and frees the slot. Runs with the registry mutex held, so it never overlaps a
 // VisitGcBlocks walk.
 void AbandonSlot(ThreadHeaps* heaps)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex()) {
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(HeapRegistryMutex()) {
   mi_heap_abandon_in_place(heaps->gc);
   mi_heap_abandon_in_place(heaps->plain);
   heaps->gc = heaps->plain = nullptr;
@@ -30,7 +30,7 @@ void AbandonSlot(ThreadHeaps* heaps)
 }
 
 void DetachLocked(ThreadHeaps* heaps)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(RegistryMutex()) {
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(HeapRegistryMutex()) {
   AbandonSlot(heaps);
   // A segment is abandoned only once every page in it is, and segments are
   // shared by all heaps of a thread: abandon the backing heap too so no GC page
@@ -51,7 +51,7 @@ absl::Status Init() {
 }
 
 absl::StatusOr<ThreadHeaps*> AttachThread() {
-  absl::MutexLock lock(&RegistryMutex());
+  absl::MutexLock lock(&HeapRegistryMutex());
   ThreadHeaps* slot = internal::AcquireSlot();
   if (slot == nullptr) {
     return absl::ResourceExhaustedError(
@@ -69,7 +69,7 @@ absl::StatusOr<ThreadHeaps*> AttachThread() {
 }
 
 void DetachThread(ThreadHeaps* heaps) {
-  absl::MutexLock lock(&RegistryMutex());
+  absl::MutexLock lock(&HeapRegistryMutex());
   DetachLocked(heaps);
 }
 
@@ -82,7 +82,7 @@ void DeferThreadDoneToDetach() {
 }
 
 void OrphanThreadAfterFork(ThreadHeaps* heaps) {
-  absl::MutexLock lock(&RegistryMutex());
+  absl::MutexLock lock(&HeapRegistryMutex());
   // The dead thread's mimalloc state was copied into the child and nothing else
   // uses it, so its heaps can be abandoned from here. Its backing heap holds no
   // pages (cyclegc never allocates from backing heaps), so its segments become
@@ -90,12 +90,16 @@ void OrphanThreadAfterFork(ThreadHeaps* heaps) {
   AbandonSlot(heaps);
 }
 
-void ForkPrepare() ABSL_NO_THREAD_SAFETY_ANALYSIS { RegistryMutex().Lock(); }
-void ForkParent() ABSL_NO_THREAD_SAFETY_ANALYSIS { RegistryMutex().Unlock(); }
-void ForkChild() { internal::ReinitRegistryMutexAfterFork(); }
+void ForkPrepare() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  HeapRegistryMutex().Lock();
+}
+void ForkParent() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  HeapRegistryMutex().Unlock();
+}
+void ForkChild() { internal::ReinitHeapRegistryMutexAfterFork(); }
 
 bool Shutdown() {
-  absl::MutexLock lock(&RegistryMutex());
+  absl::MutexLock lock(&HeapRegistryMutex());
   bool others_attached = false;
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
     if (!s->in_use) continue;

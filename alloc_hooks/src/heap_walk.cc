@@ -3,8 +3,8 @@
 #include <cstddef>
 
 #include "alloc_hooks/alloc_hooks.h"
+#include "heap_registry.h"
 #include "mimalloc.h"
-#include "registry.h"
 #include "thread_heaps.h"
 
 namespace cyclegc::alloc {
@@ -43,7 +43,7 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
 }
 
 void VisitGcBlocks(BlockVisitor visit, void* arg) {
-  absl::MutexLock lock(&internal::RegistryMutex());
+  absl::MutexLock lock(&internal::HeapRegistryMutex());
   VisitState st{visit, arg};
   // Stop early only on the visitor's request: mi_heap_visit_blocks also
   // returns false for an empty heap.
@@ -58,7 +58,7 @@ void VisitGcBlocks(BlockVisitor visit, void* arg) {
 }
 
 size_t FullPageBytesByWalk() {
-  absl::MutexLock lock(&internal::RegistryMutex());
+  absl::MutexLock lock(&internal::HeapRegistryMutex());
   size_t total = mi_abandoned_full_page_bytes_walk();
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
     if (!s->in_use) continue;

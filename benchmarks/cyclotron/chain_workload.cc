@@ -1,4 +1,5 @@
 #include "block_size.h"
+#include "refs.h"
 #include "trash_counter.h"
 #include "unit_builder.h"
 #include "workload.h"
@@ -26,21 +27,12 @@ void WitnessDestroy(cgc_object*) {
 
 int ChainTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   auto* n = reinterpret_cast<ChainNode*>(self);
-  int r = 0;
-  if (n->next != nullptr && (r = visit(n->next, arg)) != 0) return r;
-  if (n->witness != nullptr && (r = visit(n->witness, arg)) != 0) return r;
-  return 0;
+  return VisitRefs(visit, arg, n->next, n->witness);
 }
 
-// Unlink before releasing: a release may re-enter this node through the cycle.
 void ChainClear(cgc_object* self) {
   auto* n = reinterpret_cast<ChainNode*>(self);
-  cgc_object* next = n->next;
-  cgc_object* witness = n->witness;
-  n->next = nullptr;
-  n->witness = nullptr;
-  if (next != nullptr) cgc_decref(next);
-  if (witness != nullptr) cgc_decref(witness);
+  ClearRefs(&n->next, &n->witness);
 }
 
 // Death by refcount reaches here without clear: release what is still held.

@@ -1,5 +1,6 @@
 #include "tree_node.h"
 
+#include "refs.h"
 #include "trash_counter.h"
 
 namespace cyclotron::tree {
@@ -45,20 +46,12 @@ void NodeDestroy(cgc_object* self) {
 
 int TreeTraverse(cgc_object* self, cgc_visit_fn visit, void* arg) {
   auto* t = reinterpret_cast<Tree*>(self);
-  int r = 0;
-  if (t->root != nullptr && (r = visit(t->root, arg)) != 0) return r;
-  if (t->self != nullptr && (r = visit(t->self, arg)) != 0) return r;
-  return 0;
+  return VisitRefs(visit, arg, t->root, t->self);
 }
 
 void TreeClear(cgc_object* self) {
   auto* t = reinterpret_cast<Tree*>(self);
-  cgc_object* root = t->root;
-  cgc_object* me = t->self;
-  t->root = nullptr;
-  t->self = nullptr;
-  if (root != nullptr) cgc_decref(root);
-  if (me != nullptr) cgc_decref(me);
+  ClearRefs(&t->root, &t->self);
 }
 
 void TreeDestroy(cgc_object* self) {

@@ -9,6 +9,7 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 
 namespace {
 
@@ -62,16 +63,7 @@ TEST(AbiTest, ANewerLargerConfigNeedsItsUnknownFieldsZero) {
   EXPECT_EQ(cgc_shutdown(), CGC_OK);
 }
 
-class AbiRuntimeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
-  }
-  void TearDown() override { cgc_shutdown(); }
-};
+class AbiRuntimeTest : public cyclegc::testing::RuntimeTest {};
 
 TEST_F(AbiRuntimeTest, StatsFillOnlyWhatTheCallersLayoutHolds) {
   unsigned char buf[sizeof(cgc_stats) + 16];

@@ -5,23 +5,20 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
-#include "mark_stack.h"
+#include "object_stack.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {
 namespace {
 
-class CollectTest : public ::testing::Test {
+class CollectTest : public RuntimeTest {
  protected:
   void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;  // only explicit collections
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    RuntimeTest::SetUp();
     g_counters.destroyed = 0;
     g_counters.finalized = 0;
   }
-  void TearDown() override { cgc_shutdown(); }
 };
 
 int Destroyed() { return g_counters.destroyed.load(); }
@@ -49,17 +46,7 @@ TEST_F(CollectTest, SelfReferenceIsCollected) {
 
 TEST_F(CollectTest, LongCycleIsCollectedWithoutRecursion) {
   constexpr int kLength = 200000;
-  cgc_object* first = NewNode();
-  cgc_object* prev = first;
-  for (int i = 1; i < kLength; ++i) {
-    cgc_object* n = NewNode();
-    Link(prev, 0, n);
-    if (prev != first) cgc_decref(prev);
-    prev = n;
-  }
-  Link(prev, 0, first);
-  cgc_decref(prev);
-  cgc_decref(first);
+  cgc_decref(MakeRing(kLength));
   EXPECT_EQ(cgc_collect(), static_cast<size_t>(kLength));
   EXPECT_EQ(Destroyed(), kLength);
 }
@@ -129,17 +116,7 @@ TEST_F(CollectTest, CyclesAcrossThreadsAndExitedThreads) {
   std::vector<cgc_object*> heads(kThreads);
   auto build = [&](int t) {
     ASSERT_EQ(cgc_thread_attach(), CGC_OK) << cgc_last_error();
-    cgc_object* first = NewNode();
-    cgc_object* prev = first;
-    for (int i = 1; i < kRing; ++i) {
-      cgc_object* n = NewNode();
-      Link(prev, 0, n);
-      if (prev != first) cgc_decref(prev);
-      prev = n;
-    }
-    Link(prev, 0, first);
-    cgc_decref(prev);
-    heads[t] = first;  // the thread's allocation reference moves to main
+    heads[t] = MakeRing(kRing);  // the thread's reference moves to main
     cgc_thread_detach();
   };
   std::vector<std::thread> threads;

@@ -38,19 +38,7 @@ void RecordStop(const cgc_event* e, void* arg) {
 
 // A ring of kCycleLength nodes, dropped at once: cyclic trash only the
 // collector can free.
-void MakeTrashRing() {
-  cgc_object* first = NewNode();
-  cgc_object* prev = first;
-  for (int i = 1; i < kCycleLength; ++i) {
-    cgc_object* next = NewNode();
-    Link(prev, 0, next);
-    if (prev != first) cgc_decref(prev);
-    prev = next;
-  }
-  Link(prev, 0, first);
-  if (prev != first) cgc_decref(prev);
-  cgc_decref(first);
-}
+void MakeTrashRing() { cgc_decref(MakeRing(kCycleLength)); }
 
 class ConcurrentTrashTest : public ::testing::Test {
  protected:

@@ -5,31 +5,29 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 #include "test_points.h"
 
 namespace cyclegc::testing {
 namespace {
 
-class LateResurrectionTest : public ::testing::Test {
+class LateResurrectionTest : public RuntimeTest {
  protected:
   void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    RuntimeTest::SetUp();
     g_counters.destroyed = 0;
     g_counters.finalized = 0;
   }
   void TearDown() override {
     internal::SetTestPointHookForTesting(nullptr);
-    cgc_shutdown();
+    RuntimeTest::TearDown();
   }
 };
 
 void CountFinalize(cgc_object*) { g_counters.finalized.fetch_add(1); }
-const cgc_type kFinalType = {sizeof(cgc_type), "Final", NodeTraverse, NodeClear, CountFinalize,
-                             NodeDestroy};
+const cgc_type kFinalType = {sizeof(cgc_type), "Final",       NodeTraverse,
+                             NodeClear,        CountFinalize, NodeDestroy};
 
 std::atomic<cgc_weakref*> g_weak{nullptr};
 std::atomic<cgc_object*> g_got{nullptr};
@@ -70,8 +68,8 @@ void ClearKeepingSelf(cgc_object* self) {
   g_kept.store(self);
   NodeClear(self);
 }
-const cgc_type kKeepType = {sizeof(cgc_type), "Keep", NodeTraverse, ClearKeepingSelf, nullptr,
-                            NodeDestroy};
+const cgc_type kKeepType = {sizeof(cgc_type), "Keep",  NodeTraverse,
+                            ClearKeepingSelf, nullptr, NodeDestroy};
 
 uint64_t Collected() {
   cgc_stats s;

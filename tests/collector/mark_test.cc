@@ -6,21 +6,18 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {
 namespace {
 
-class MarkTest : public ::testing::Test {
+class MarkTest : public RuntimeTest {
  protected:
   void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;  // only explicit collections
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    RuntimeTest::SetUp();
     g_counters.destroyed = 0;
   }
-  void TearDown() override { cgc_shutdown(); }
 };
 
 int Destroyed() { return g_counters.destroyed.load(); }

@@ -8,21 +8,13 @@
 #include "cyclegc/cyclegc.h"
 #include "events.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {
 namespace {
 
-class ObserveTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
-  }
-  void TearDown() override { cgc_shutdown(); }
-};
+class ObserveTest : public RuntimeTest {};
 
 void MakeCycles(int n, const cgc_type* a_type = &kNodeType,
                 const cgc_type* b_type = &kNodeType,
@@ -75,8 +67,8 @@ void SlowDestroy(cgc_object* self) {
   std::this_thread::sleep_for(kSlowDestroy);
   NodeDestroy(self);
 }
-const cgc_type kSlowType = {sizeof(cgc_type), "Slow", NodeTraverse, NodeClear, nullptr,
-                            SlowDestroy};
+const cgc_type kSlowType = {sizeof(cgc_type), "Slow",  NodeTraverse,
+                            NodeClear,        nullptr, SlowDestroy};
 
 TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
   // Per-thread counts are summed only while the world is stopped: this object

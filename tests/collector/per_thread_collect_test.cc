@@ -3,21 +3,18 @@
 // (not roots) and reap per-thread trash before cgc_collect returns.
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {
 namespace {
 
-class PerThreadCollectTest : public ::testing::Test {
+class PerThreadCollectTest : public RuntimeTest {
  protected:
   void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    RuntimeTest::SetUp();
     g_counters.destroyed = 0;
   }
-  void TearDown() override { cgc_shutdown(); }
 };
 
 TEST_F(PerThreadCollectTest, PerThreadTrashIsFreedByTheCollectionFindingIt) {

@@ -62,6 +62,23 @@ inline void Link(cgc_object* from, int slot, cgc_object* to) {
   if (old != nullptr) cgc_decref(old);
 }
 
+// A ring of `length` nodes through slot 0. Returns its first node, whose
+// reference the caller holds (the ring holds the others): dropping it leaves
+// cyclic trash only the collector can free.
+inline cgc_object* MakeRing(int length) {
+  cgc_object* first = NewNode();
+  cgc_object* prev = first;
+  for (int i = 1; i < length; ++i) {
+    cgc_object* next = NewNode();
+    Link(prev, 0, next);
+    if (prev != first) cgc_decref(prev);
+    prev = next;
+  }
+  Link(prev, 0, first);
+  if (prev != first) cgc_decref(prev);
+  return first;
+}
+
 inline bool Intact(cgc_object* o) { return AsNode(o)->magic == kAliveMagic; }
 
 }  // namespace cyclegc::testing

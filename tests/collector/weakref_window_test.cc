@@ -7,6 +7,7 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 #include "test_graph.h"
 
 namespace cyclegc::testing {
@@ -34,18 +35,16 @@ void FinalizeMakingWeakref(cgc_object* self) {
   g_probe.store(cgc_weakref_new(self, &CountLate, nullptr));
 }
 
-const cgc_type kProbingType = {sizeof(cgc_type), "Probing", NodeTraverse, ProbingClear, nullptr,
-                               NodeDestroy};
-const cgc_type kFinalWeakType = {sizeof(cgc_type), "FinalWeak", NodeTraverse, ProbingClear,
+const cgc_type kProbingType = {sizeof(cgc_type), "Probing", NodeTraverse,
+                               ProbingClear,     nullptr,   NodeDestroy};
+const cgc_type kFinalWeakType = {sizeof(cgc_type),      "FinalWeak",
+                                 NodeTraverse,          ProbingClear,
                                  FinalizeMakingWeakref, NodeDestroy};
 
-class WeakrefWindowTest : public ::testing::Test {
+class WeakrefWindowTest : public RuntimeTest {
  protected:
   void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;
-    ASSERT_EQ(cgc_init(&config), CGC_OK) << cgc_last_error();
+    RuntimeTest::SetUp();
     g_counters.destroyed = 0;
     g_counters.finalized = 0;
     g_probe = nullptr;
@@ -54,7 +53,7 @@ class WeakrefWindowTest : public ::testing::Test {
   }
   void TearDown() override {
     if (cgc_weakref* w = g_probe.exchange(nullptr)) cgc_weakref_free(w);
-    cgc_shutdown();
+    RuntimeTest::TearDown();
   }
 };
 

@@ -1,5 +1,5 @@
-// Shared helpers of the runtime tests: a runtime per test (automatic
-// collection off), a counted test type, threads that attach for their body.
+// Shared helpers of the runtime tests: a runtime per test (RuntimeTest,
+// runtime_test.h), a counted test type, threads that attach for their body.
 #ifndef CYCLEGC_TESTS_COMMON_RUNTIME_FIXTURE_H_
 #define CYCLEGC_TESTS_COMMON_RUNTIME_FIXTURE_H_
 
@@ -9,6 +9,7 @@
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
+#include "runtime_test.h"
 
 namespace cyclegc::testing {
 
@@ -58,17 +59,6 @@ void RunAttached(Fn&& fn, bool detach = true) {
   });
   t.join();
 }
-
-class RuntimeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    cgc_config config;
-    cgc_config_default(&config);
-    config.threshold = 0;  // no automatic collection: tests decide
-    ASSERT_EQ(cgc_init(&config), 0) << cgc_last_error();
-  }
-  void TearDown() override { cgc_shutdown(); }
-};
 
 }  // namespace cyclegc::testing
 

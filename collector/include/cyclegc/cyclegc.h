@@ -135,7 +135,7 @@ enum {
 };
 
 /* mem_min value meaning "the policy's own floor" (the default): pressure
- * 4 MiB, fullpages 64 KiB (one small mimalloc page), rss, count and paced
+ * 2 MiB, fullpages 64 KiB (one small mimalloc page), rss, count and paced
  * 128 KiB (CPython 3.14t's). */
 #define CGC_MEM_MIN_AUTO ((size_t)-1)
 /* mem_growth value meaning "the policy's own growth" (the default): 50% for
@@ -149,7 +149,7 @@ typedef struct cgc_config {
   double mem_growth;           /* fraction, e.g. 0.10, or CGC_MEM_GROWTH_AUTO */
   size_t mem_min;              /* floor of that growth, bytes, or CGC_MEM_MIN_AUTO */
   double defer_cap;            /* multiple of threshold */
-  size_t memory_limit;         /* soft limit (paced policy), 0 = none */
+  size_t memory_limit;         /* soft limit (pressure, paced), 0 = none */
   unsigned debug;              /* CGC_DEBUG_* bits */
   int apply_env;               /* non-zero: CYCLEGC_* variables override fields */
   /* Appended in 0.2 (absent when size is smaller; the library's default). */
@@ -280,7 +280,7 @@ typedef struct cgc_stats {
   size_t full_page_bytes;         /* now */
   size_t full_page_bytes_after;   /* right after the last collection */
   cgc_trigger_kind trigger;       /* policy in force */
-  const char *trigger_name;       /* "fullpages", "rss", "count", "paced" */
+  const char *trigger_name;       /* cgc_trigger_name(trigger) */
   /* Appended in 0.2. */
   uint64_t collections_failed;    /* ended early on an error (out of memory) */
 } cgc_stats;

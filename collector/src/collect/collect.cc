@@ -1,0 +1,202 @@
+// One collection, top down (RunCollection below; phases.h has each phase):
+//   1. Stop the world, settling deaths already queued
+//      (StopSettlingQueuedDeaths, collect_stops.h).
+//   2. Walk every GC heap, computing each object's refcount
+//      (phase_walk_heaps).
+//   3. Subtract references internal to the heap (phase_subtract_refs).
+//   4. Mark what the roots reach (phase_mark_reachable); the rest is trash
+//      (phase_gather_unreachable); clear weakrefs to it (phase_weakrefs).
+//   5. Restart the world. Run weakref callbacks and finalizers (world
+//      running, phase_finalize); if any ran, stop again and drop what they
+//      resurrected (phase_resurrect).
+//   6. Clear the trash, handing releases of other threads' objects to their
+//      owners (phase_clear), and reap what that queued (ReapDeferredDeaths).
+//   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
+#include "collect.h"
+
+#include <new>
+#include <thread>
+
+#include "absl/base/const_init.h"
+#include "absl/synchronization/mutex.h"
+#include "alloc_hooks/alloc_hooks.h"
+#include "census.h"
+#include "collect_stops.h"
+#include "cycle_report.h"
+#include "events.h"
+#include "last_error.h"
+#include "phases.h"
+#include "seams.h"
+#include "stats.h"
+#include "stop_the_world.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+absl::Mutex g_collect_mu(absl::kConstInit);
+thread_local bool t_in_collection = false;
+
+// Returns false if the world ran out of memory for the collector's arrays;
+// then nothing was freed and the world runs again.
+bool IdentifyTrash(CollectionState& st, Pauses& p) {
+  uint64_t t0 = StopSettlingQueuedDeaths(p);
+  bool ok = WalkHeapsComputingRefs(st);
+  st.visited = st.objects.size();
+  // Every tracked object is in this collection now; what is allocated from
+  // here on is the next one's young.
+  if (ok) TriggerOnHeapWalked();
+  if (ok) {
+    SubtractInternalRefs(st);
+    ok = MarkReachableFromRoots(st) && GatherUnreachable(st);
+  }
+  if (ok) ClearWeakrefsToUnreachable(st);
+  st.objects.Release();
+  st.stack.Release();
+  p.mark_restart_ns = StartTheWorld();
+  p.mark_ns = p.mark_restart_ns - t0;
+  return ok;
+}
+
+// Returns the number of objects freed; *status gets 0 or the CGC_E* error
+// that cut the collection short.
+size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
+                     int* status) {
+  const uint64_t start_ns = NowNs();
+  cgc_event ev{};
+  ev.size = sizeof(cgc_event);
+  ev.kind = CGC_EVENT_START;
+  ev.reason = reason;
+  ev.collection = StatsCollections() + 1;
+  ev.young = figures.young;
+  ev.deferred_young = figures.deferred_young;
+  ev.estimate_now = figures.estimate_now;
+  ev.estimate_at_last = figures.estimate_at_last;
+  FireEvent(ev);
+
+  ev.full_page_bytes_before = alloc::FullPageBytes();
+  CensusBeginCollection();
+  const uint64_t deaths_before = StatsCollectedDeaths();
+  Pauses p;
+  CollectionState st;
+  if (IdentifyTrash(st, p)) {
+    if (CyclesEnabled()) {
+      CyclesRecordCollection(
+          ev.collection,
+          absl::MakeConstSpan(st.unreachable.begin(), st.unreachable.size()));
+    }
+    // Callbacks and finalizers run with the world running: they may have
+    // resurrected trash or made new weakrefs to it; recheck both, stopped.
+    const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
+    if (RunFinalizers(st) + callbacks > 0) {
+      uint64_t t0 = StopAndMerge(p);
+      bool ok = DropResurrected(st);
+      // Their callbacks run once the targets are gone (below), so that no
+      // more user code runs between this check and the clears.
+      if (ok) ClearWeakrefsToUnreachable(st);
+      p.resurrect_ns = StartTheWorld() - t0;
+      ev.resurrected = st.resurrected.size();
+      ReleaseResurrected(st);
+      if (!ok) {
+        *status = SetLastError(
+            CGC_ENOMEM, "cgc_collect: out of memory rechecking resurrection");
+        AbandonUnreachable(st);
+      }
+    }
+    const bool per_thread_members = ClearUnreachable(st);
+    ReapDeferredDeaths(p, per_thread_members);
+    RunWeakrefCallbacks(&st.callbacks);
+  } else {
+    *status = SetLastError(
+        CGC_ENOMEM, "cgc_collect: out of memory for the collector's arrays");
+  }
+  ev.kind = CGC_EVENT_STOP;
+  ev.status = *status;
+  ev.visited = st.visited;
+  ev.collected = StatsCollectedDeaths() - deaths_before;
+  ev.finalized = st.finalized;
+  ev.pause_mark_ns = p.mark_ns;
+  ev.pause_resurrect_ns = p.resurrect_ns;
+  ev.pause_ns = p.mark_ns + p.resurrect_ns + p.other_ns;
+  ev.time_to_safepoint_ns = p.max_tts_ns;
+  ev.mark_restart_ns =
+      p.mark_restart_ns > start_ns ? p.mark_restart_ns - start_ns : 0;
+  ev.full_page_bytes_after = alloc::FullPageBytes();
+  ev.duration_ns = NowNs() - start_ns;
+  StatsRecordCollection(ev);
+  TriggerOnCollectionDone(
+      ev.visited - (ev.collected < ev.visited ? ev.collected : ev.visited));
+  FireEvent(ev);
+  return ev.collected;
+}
+
+}  // namespace
+
+bool InCollectionOnThisThread() { return t_in_collection; }
+
+void CollectionAfterForkChild() {
+  if (!t_in_collection) new (&g_collect_mu) absl::Mutex();
+}
+
+bool RunExclusively(absl::FunctionRef<void()> fn) {
+  if (t_in_collection) return false;
+  if (!g_collect_mu.TryLock()) {
+    // Wait as a stopped thread: the running collection may stop the world.
+    cgc_blocking_begin();
+    g_collect_mu.Lock();
+    g_collect_mu.Unlock();
+    cgc_blocking_end();
+    return false;
+  }
+  t_in_collection = true;
+  fn();
+  t_in_collection = false;
+  g_collect_mu.Unlock();
+  return true;
+}
+
+int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed) {
+  *freed = 0;
+  if (CurrentThread() == nullptr) {
+    return SetLastError(CGC_ESTATE,
+                        "collection: the calling thread is not attached");
+  }
+  if (t_in_collection) {
+    return SetLastError(CGC_ESTATE,
+                        "collection: asked for from inside a collection (a "
+                        "finalizer, callback, clear or destroy it runs)");
+  }
+  // Deaths a detaching thread still owes (its final queue drain) belong to
+  // this collection's picture of the heap.
+  WaitForDetachingThreads();
+  int status = CGC_OK;
+  RunExclusively([&] { *freed = RunCollection(reason, figures, &status); });
+  return status;
+}
+
+size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
+  if (t_in_collection) return 0;  // a trigger check inside user code: no error
+  size_t freed = 0;
+  (void)CollectEx(reason, figures, &freed);
+  return freed;
+}
+
+}  // namespace cyclegc::internal
+
+extern "C" int cgc_collect_ex(size_t* freed) {
+  using namespace cyclegc::internal;
+  cgc_stats now{};
+  TriggerFillStats(&now);
+  TriggerFigures figures;
+  figures.young = now.young;
+  size_t n = 0;
+  int rc = CollectEx(CGC_REASON_EXPLICIT, figures, &n);
+  if (freed != nullptr) *freed = n;
+  return rc;
+}
+
+extern "C" size_t cgc_collect(void) {
+  size_t freed = 0;
+  (void)cgc_collect_ex(&freed);
+  return freed;
+}

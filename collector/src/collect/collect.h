@@ -1,0 +1,33 @@
+// Collect() (declared in seams.h) runs the phases of phases.h in order. One
+// collection at a time: a thread that asks while another collection runs waits
+// for it (inside a blocking section, so the running collection can stop the
+// world) and returns 0; a collection asked for from inside a collection on the
+// same thread (a finalizer, weakref callback, event callback, clear or destroy
+// it runs) returns 0 at once. Collect() from a thread that is not attached
+// returns 0.
+#ifndef CYCLEGC_COLLECTOR_COLLECT_H_
+#define CYCLEGC_COLLECTOR_COLLECT_H_
+
+#include <cstdint>
+
+#include "absl/functional/function_ref.h"
+#include "clock.h"
+#include "seams.h"
+
+namespace cyclegc::internal {
+
+// True while the calling thread runs a collection (including the user code it
+// calls).
+bool InCollectionOnThisThread();
+
+// Runs `fn` as the one collection in progress (the lock and re-entry rules
+// above). Returns false, without running it, when another collection ran or
+// runs instead, or when called from inside a collection.
+bool RunExclusively(absl::FunctionRef<void()> fn);
+
+// Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
+// collection) or CGC_ENOMEM; *freed gets the objects freed either way.
+int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed);
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_COLLECT_H_

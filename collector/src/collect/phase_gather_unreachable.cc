@@ -1,0 +1,33 @@
+// Step 4b (collect.cc): unmarked members are cyclic trash (or held only by
+// cyclic trash).
+#include "object.h"
+#include "phases.h"
+
+namespace cyclegc::internal {
+
+bool GatherUnreachable(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
+  // The mark counted what it reached: a heap without trash needs no pass.
+  const size_t count = state.objects.size() - state.marked;
+  if (count == 0) return true;
+  // Reserve first so running out of memory changes nothing.
+  if (!state.unreachable.Reserve(count)) return false;
+  ForEachMember(state, [&state](cgc_object* o) {
+    if ((GcScratch(o) & kMarked) != 0) return true;
+    SetGcBits(o, kGcUnreachable);
+    // The hold: nothing the world does once restarted (finalizers, callbacks,
+    // clears) can free it under the collector. Released in ClearUnreachable.
+    cgc_incref(o);
+    (void)state.unreachable.Push(o);  // reserved above
+    return true;
+  });
+  return true;
+}
+
+void AbandonUnreachable(CollectionState& state) {
+  for (cgc_object* o : state.unreachable) ClearGcBits(o, kGcUnreachable);
+  for (cgc_object* o : state.unreachable) cgc_decref(o);
+  state.unreachable.Truncate(0);
+}
+
+}  // namespace cyclegc::internal

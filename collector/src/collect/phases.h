@@ -1,0 +1,131 @@
+// The phases of one collection, in the order collect.cc runs them (its
+// opening list), and the state they share. A phase that needs the world
+// stopped says so below and checks it in debug builds
+// (CGC_DCHECK_WORLD_STOPPED).
+//
+// Scratch word (ob_gc_) during a collection, written only by the collector:
+//   bit 0  kInSet      the object takes part (tracked, live, not dying)
+//   bit 1  kMarked     reached from a root (or, when rechecking resurrection,
+//                      from a resurrected object)
+//   bits 2+            gc_refs: references not accounted for by other members
+// The heap walk rewrites the word of every live block, so stale values from an
+// earlier collection never matter.
+#ifndef CYCLEGC_COLLECTOR_PHASES_H_
+#define CYCLEGC_COLLECTOR_PHASES_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cyclegc/cyclegc.h"
+#include "object.h"
+#include "object_stack.h"
+#include "stop_the_world.h"
+#include "weakref.h"
+
+// GCC defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only answers
+// __has_feature(address_sanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+#define CGC_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGC_ASAN_BUILD 1
+#endif
+#endif
+#if defined(CGC_ASAN_BUILD)
+#include <sanitizer/asan_interface.h>
+#endif
+
+namespace cyclegc::internal {
+
+inline constexpr uintptr_t kInSet = 1;
+inline constexpr uintptr_t kMarked = 2;
+inline constexpr int kRefsShift = 2;
+inline constexpr uintptr_t kOneRef = uintptr_t{1} << kRefsShift;
+
+inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
+
+// A walked block holds a live object. Blocks freed but still pending in
+// mimalloc's delayed/thread-free lists have ob_type_ == NULL; under ASan
+// (MI_ASAN) they are also poisoned, so they are recognised without a read.
+inline bool BlockHoldsLiveObject(void* block) {
+#if defined(CGC_ASAN_BUILD)
+  auto* o = static_cast<cgc_object*>(block);
+  if (__asan_address_is_poisoned(&o->ob_type_)) return false;
+#endif
+  return IsLiveBlock(block);
+}
+
+struct CollectionState {
+  ObjectStack objects;      // members: every tracked live object, from the walk
+  ObjectStack stack;        // mark work stack
+  ObjectStack unreachable;  // each held with one reference by the collector
+  ObjectStack resurrected;  // left the unreachable set; still held
+  WeakrefCallbackQueue callbacks;
+  size_t visited = 0;  // members found by the walk
+  size_t marked = 0;   // members the mark reached
+  size_t finalized = 0;
+};
+
+// Calls visit(o) for every member in walk order, prefetching a few ahead (a
+// large heap's headers miss the cache). Stops, returning false, at the first
+// visit that returns false.
+template <typename Visit>
+inline bool ForEachMember(const CollectionState& state, Visit visit) {
+  constexpr size_t kPrefetchDistance = 8;
+  const size_t n = state.objects.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchDistance < n)
+      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
+    if (!visit(state.objects[i])) return false;
+  }
+  return true;
+}
+
+// World stopped, refcounts merged. Collects every tracked live object into
+// state.objects with gc_refs = its total refcount. False on out-of-memory.
+bool WalkHeapsComputingRefs(CollectionState& state);
+
+// World stopped. Subtracts from gc_refs every reference members hold to each
+// other (traverse). In debug builds a traverse that reports a reference it does
+// not own aborts, naming the type.
+void SubtractInternalRefs(CollectionState& state);
+
+// World stopped. Marks every member reachable from one with gc_refs > 0
+// (explicit work stack) and counts them in state.marked. False on
+// out-of-memory.
+bool MarkReachableFromRoots(CollectionState& state);
+
+// World stopped. Unmarked members become the unreachable set: kGcUnreachable
+// set and one reference held each, so none is freed under the collector while
+// callbacks, finalizers and clears run. False on out-of-memory (nothing done).
+bool GatherUnreachable(CollectionState& state);
+
+// World stopped. Clears weakrefs to the unreachable set (so nothing can reach
+// it through them) and queues their callbacks.
+void ClearWeakrefsToUnreachable(CollectionState& state);
+
+// World running. Runs each unreachable object's finalize, if it has one and it
+// never ran (kGcFinalized). Returns the number run.
+size_t RunFinalizers(CollectionState& state);
+
+// World stopped, refcounts merged (after callbacks or finalizers ran).
+// Objects of the unreachable set referenced from outside it, and everything
+// they reach in it, move to state.resurrected (kGcUnreachable cleared). False
+// on out-of-memory (then nothing moved: the caller abandons the collection).
+bool DropResurrected(CollectionState& state);
+
+// World running. Releases the collector's hold on resurrected objects.
+void ReleaseResurrected(CollectionState& state);
+
+// World running. Calls clear on every object of the unreachable set, then
+// releases the collector's holds so refcounting frees them. True if some are
+// per-thread counted (their deaths wait for a stopped merge).
+bool ClearUnreachable(CollectionState& state);
+
+// World running. Undoes a collection that ran out of memory after
+// GatherUnreachable: every object leaves the unreachable set, nothing freed.
+void AbandonUnreachable(CollectionState& state);
+
+}  // namespace cyclegc::internal
+
+#endif  // CYCLEGC_COLLECTOR_PHASES_H_
