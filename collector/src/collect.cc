@@ -9,8 +9,10 @@
 //   5. Restart the world. Run weakref callbacks and finalizers (world
 //      running, phase_finalize); if any ran, stop again and drop what they
 //      resurrected (phase_resurrect).
-//   6. Clear the trash, handing releases of other threads' objects to their
-//      owners (phase_clear), and reap what that queued (ReapDeferredDeaths).
+//   6. Clear the trash (phase_clear); unless each object is then held by the
+//      collector alone, stop and keep what the clears resurrected; release
+//      the rest, handing other threads' objects to their owners, and reap
+//      what that queued (ReapDeferredDeaths).
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 #include "collect.h"
 
@@ -175,6 +177,17 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
       }
     }
     const bool per_thread_members = ClearUnreachable(st);
+    // A clear may keep its object (or others of the set) alive: find those
+    // while every member is still held, so no death can race the pass, and
+    // take them out of the set before the holds go.
+    if (!OnlyHeldByCollector(st)) {
+      uint64_t t0 = Stop(p);
+      KeepSurvivorsOfClear(st);
+      p.other_ns += StartTheWorld() - t0;
+      ev.resurrected += st.resurrected.size();
+      ReleaseResurrected(st);
+    }
+    ReleaseUnreachable(st);
     ReapDeferredDeaths(p, per_thread_members);
     RunWeakrefCallbacks(&st.callbacks);
   } else {

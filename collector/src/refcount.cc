@@ -262,6 +262,28 @@ bool TryIncref(cgc_object* o) {
 
 size_t TotalRefcount(const cgc_object* o) { return TotalRefcountInline(o); }
 
+bool CallerHoldsSoleReference(const cgc_object* co) {
+  auto* o = const_cast<cgc_object*>(co);
+  if ((std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_acquire) &
+       (kRefPerThread | kRefInMergeQueue)) != 0) {
+    return false;
+  }
+  const uintptr_t tid = Tid(o).load(std::memory_order_relaxed);
+  const intptr_t shared = Shared(o).load(std::memory_order_acquire);
+  // Merged: the shared count is the whole count.
+  if (tid == 0) {
+    return shared == ((intptr_t{1} << kSharedShift) | kSharedMerged);
+  }
+  // Owned by the caller: only it changes the local count, so local + shared
+  // read here is a snapshot at the shared load (non-owners queue rather than
+  // take the shared count below zero).
+  if (tid != CurrentThreadId()) return false;
+  const intptr_t state = shared & kSharedStateMask;
+  return (state == 0 || state == kSharedMaybeWeakref) &&
+         (shared >> kSharedShift) == 0 &&
+         Local(o).load(std::memory_order_relaxed) == 1;
+}
+
 }  // namespace cyclegc::internal
 
 using cyclegc::internal::kSharedMerged;
