@@ -16,6 +16,7 @@
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 #include "collect.h"
 
+#include <atomic>
 #include <chrono>
 #include <new>
 #include <thread>
@@ -38,6 +39,12 @@ namespace {
 
 absl::Mutex g_collect_mu(absl::kConstInit);
 thread_local bool t_in_collection = false;
+// UnreachableMayRevive (seams.h). Opened by the collecting thread before any
+// callback or finalizer can make a weakref to trash, closed with the world
+// stopped for the recheck (or before the clears if nothing ran): a getter
+// that got a weakref made after either point sees the flag as of then
+// (the weakref's stripe lock orders them).
+std::atomic<bool> g_unreachable_may_revive{false};
 
 // Stopped-world time and time-to-safepoint of one collection. Each stop ends
 // when the world restarts: what the stop found dead is destroyed after that,
@@ -160,9 +167,13 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
     }
     // Callbacks and finalizers run with the world running: they may have
     // resurrected trash or made new weakrefs to it; recheck both, stopped.
+    g_unreachable_may_revive.store(true, std::memory_order_release);
     const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
     if (RunFinalizers(st) + callbacks > 0) {
       uint64_t t0 = Stop(p);
+      // From here no one gets trash through a weakref: no gap after the
+      // recheck in which a callback of a resurrected object's death could.
+      g_unreachable_may_revive.store(false, std::memory_order_release);
       bool ok = DropResurrected(st);
       // Their callbacks run once the targets are gone (below), so that no
       // more user code runs between this check and the clears.
@@ -176,6 +187,7 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
         AbandonUnreachable(st);
       }
     }
+    g_unreachable_may_revive.store(false, std::memory_order_release);
     const bool per_thread_members = ClearUnreachable(st);
     // A clear may keep its object (or others of the set) alive: find those
     // while every member is still held, so no death can race the pass, and
@@ -225,8 +237,16 @@ uint64_t NowNs() {
 
 bool InCollectionOnThisThread() { return t_in_collection; }
 
+bool UnreachableMayRevive() {
+  return g_unreachable_may_revive.load(std::memory_order_acquire);
+}
+
 void CollectionAfterForkChild() {
-  if (!t_in_collection) new (&g_collect_mu) absl::Mutex();
+  if (!t_in_collection) {
+    new (&g_collect_mu) absl::Mutex();
+    // The parent's collection never finishes here; its trash stays refused.
+    g_unreachable_may_revive.store(false, std::memory_order_relaxed);
+  }
 }
 
 bool RunExclusively(absl::FunctionRef<void()> fn) {

@@ -240,7 +240,11 @@ void SetMaybeWeakref(cgc_object* o) {
 }
 
 bool TryIncref(cgc_object* o) {
-  if (HasGcBits(o, kGcDying)) return false;
+  const uint8_t bits = GcBits(o);
+  if ((bits & kGcDying) != 0) return false;
+  // A weakref made to trash by a clear, or by a callback of a death the clears
+  // cause, would hand out an object being (or already) cleared.
+  if ((bits & kGcUnreachable) != 0 && !UnreachableMayRevive()) return false;
   if (IsPerThreadCounted(o)) return AddPerThreadCount(o, 1);
   if (Tid(o).load(std::memory_order_relaxed) == CurrentThreadId()) {
     const uint32_t local = Local(o).load(std::memory_order_relaxed);
