@@ -29,6 +29,7 @@
 #include "events.h"
 #include "last_error.h"
 #include "phases.h"
+#include "registry.h"
 #include "seams.h"
 #include "stats.h"
 #include "stop_the_world.h"
@@ -45,6 +46,18 @@ thread_local bool t_in_collection = false;
 // that got a weakref made after either point sees the flag as of then
 // (the weakref's stripe lock orders them).
 std::atomic<bool> g_unreachable_may_revive{false};
+// The running collection's state, for a fork() child whose collecting thread
+// is gone: the child frees its arrays. They grow only while the world is
+// stopped and are freed under the registry lock (FreeArrays), and fork's
+// prepare handler takes that lock: the child sees them whole.
+std::atomic<CollectionState*> g_running_state{nullptr};
+
+void FreeArrays(CollectionState& st) {
+  st.objects.Release();
+  st.stack.Release();
+  st.unreachable.Release();
+  st.resurrected.Release();
+}
 
 // Stopped-world time and time-to-safepoint of one collection. Each stop ends
 // when the world restarts: what the stop found dead is destroyed after that,
@@ -159,6 +172,7 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
   const uint64_t deaths_before = StatsCollectedDeaths();
   Pauses p;
   CollectionState st;
+  g_running_state.store(&st, std::memory_order_relaxed);
   if (IdentifyTrash(st, p)) {
     if (CyclesEnabled()) {
       CyclesRecordCollection(
@@ -223,6 +237,11 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
   TriggerOnCollectionDone(
       ev.visited - (ev.collected < ev.visited ? ev.collected : ev.visited));
   FireEvent(ev);
+  {
+    MutatorRegistryReaderLock registry_lock;
+    g_running_state.store(nullptr, std::memory_order_relaxed);
+    FreeArrays(st);
+  }
   return ev.collected;
 }
 
@@ -244,8 +263,12 @@ bool UnreachableMayRevive() {
 void CollectionAfterForkChild() {
   if (!t_in_collection) {
     new (&g_collect_mu) absl::Mutex();
-    // The parent's collection never finishes here; its trash stays refused.
+    // The parent's collection never finishes here; its trash stays refused
+    // (and held: cgc_shutdown frees every object).
     g_unreachable_may_revive.store(false, std::memory_order_relaxed);
+    if (CollectionState* st = g_running_state.exchange(nullptr)) {
+      FreeArrays(*st);
+    }
   }
 }
 

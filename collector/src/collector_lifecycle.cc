@@ -97,6 +97,8 @@ absl::Status CollectorInit(const Config& config) {
 }
 
 void CollectorShutdown() {
+  // Deaths adopted from threads a fork() left behind, if nothing ran them.
+  RunDeferredDeaths();
   Collect(CGC_REASON_SHUTDOWN, TriggerFigures{});
   RunExclusively(&FinalizeAndFreeEverything);
   if (CensusEnabled()) CensusPrint(kCensusTopTypes);

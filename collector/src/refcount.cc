@@ -178,6 +178,7 @@ bool DrainMergeQueue(ThreadState* ts) {
   DrainFrame frame;
   frame.objects = &queue;
   frame.outer = ts->draining.load(std::memory_order_relaxed);
+  bool queue_was_empty = true;
   {
     absl::MutexLock lock(&ts->queue_mu);
     queue.swap(ts->merge_queue);
@@ -185,6 +186,7 @@ bool DrainMergeQueue(ThreadState* ts) {
     // pending can still wait for the deaths this drain is about to run.
     if (!queue.empty())
       g_drains_in_flight.fetch_add(1, std::memory_order_acq_rel);
+    queue_was_empty = queue.empty();
     if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
@@ -202,8 +204,16 @@ bool DrainMergeQueue(ThreadState* ts) {
       died = true;
     }
   }
-  ts->draining.store(frame.outer, std::memory_order_relaxed);
-  if (!queue.empty()) {
+  if (queue.capacity() == 0) {
+    ts->draining.store(frame.outer, std::memory_order_relaxed);
+  } else {
+    // fork()'s prepare handler holds every queue_mu: a child sees the frame
+    // published with its array, or neither (it frees a vanished drain's).
+    absl::MutexLock lock(&ts->queue_mu);
+    ts->draining.store(frame.outer, std::memory_order_relaxed);
+    std::vector<cgc_object*>().swap(queue);
+  }
+  if (!queue_was_empty) {
     g_drains_in_flight.fetch_sub(1, std::memory_order_acq_rel);
   }
   return died;
