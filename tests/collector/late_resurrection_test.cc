@@ -77,15 +77,9 @@ uint64_t Collected() {
   return s.objects_collected;
 }
 
-// Known open (issue 16, item 7): the survivor keeps its stale unreachable
-// mark until the next heap walk and its death is counted as collected. A
-// "collection is releasing" window was tried and dropped: owners drain their
-// merge queues outside any stop, so deaths the collection caused can finish
-// after the window closes (ConcurrentTrashTest lost them under ASan, and the
-// trigger's young count with them). Needs a survivor pass after the clears
-// that is exact against concurrent drains. Enable this test with that fix.
-TEST_F(LateResurrectionTest,
-       DISABLED_SurvivorOfClearIsNotCountedAsCollectedLater) {
+// A clear that keeps its object: it survives the collection, and refcounting
+// frees it later (issue 16, item 7). Its death must not count as collected.
+TEST_F(LateResurrectionTest, SurvivorOfClearIsNotCountedAsCollectedLater) {
   cgc_object* a = NewNode(&kKeepType);
   cgc_object* b = NewNode();
   Link(a, 0, b);
@@ -100,6 +94,57 @@ TEST_F(LateResurrectionTest,
   cgc_decref(a);  // now refcounting frees it: not the collector's doing
   EXPECT_EQ(g_counters.destroyed.load(), 2);
   EXPECT_EQ(Collected(), 1u);
+}
+
+// No clear: drops its references only in destroy.
+void DestroyDroppingSlots(cgc_object* self) {
+  NodeClear(self);
+  NodeDestroy(self);
+}
+const cgc_type kNoClearType = {sizeof(cgc_type), "NoClear",
+                               NodeTraverse,     nullptr,
+                               nullptr,          DestroyDroppingSlots};
+
+// After the clears, b is still referenced (by a, which has no clear), but
+// only from trash: the survivor pass must not keep it, and both count.
+TEST_F(LateResurrectionTest, TrashHeldOnlyByUnclearedTrashIsStillCollected) {
+  cgc_object* a = NewNode(&kNoClearType);
+  cgc_object* b = NewNode();
+  Link(a, 0, b);
+  Link(b, 0, a);
+  cgc_decref(a);
+  cgc_decref(b);
+  EXPECT_EQ(cgc_collect(), 2u);
+  EXPECT_EQ(g_counters.destroyed.load(), 2);
+  EXPECT_EQ(Collected(), 2u);
+}
+
+// One object survives its clear; the rest of its set still dies and counts,
+// including c, held after the clears by b (no clear) alone. A weakref to the
+// survivor works once the collection is over.
+TEST_F(LateResurrectionTest, OthersDieWithASurvivorAndItsWeakrefsWork) {
+  cgc_object* a = NewNode(&kKeepType);
+  cgc_object* b = NewNode(&kNoClearType);
+  cgc_object* c = NewNode();
+  Link(a, 0, c);
+  Link(c, 0, a);
+  Link(c, 1, b);
+  Link(b, 0, c);
+  cgc_decref(a);
+  cgc_decref(b);
+  cgc_decref(c);
+  g_kept.store(nullptr);
+  EXPECT_EQ(cgc_collect(), 2u);  // b and c
+  ASSERT_EQ(g_kept.load(), a);
+  EXPECT_EQ(Collected(), 2u);
+  cgc_weakref* w = cgc_weakref_new(a, nullptr, nullptr);
+  cgc_object* got = cgc_weakref_get(w);
+  EXPECT_EQ(got, a) << "a survivor of clear is unreachable through weakrefs";
+  if (got != nullptr) cgc_decref(got);
+  cgc_weakref_free(w);
+  cgc_decref(a);
+  EXPECT_EQ(g_counters.destroyed.load(), 3);
+  EXPECT_EQ(Collected(), 2u);
 }
 
 }  // namespace

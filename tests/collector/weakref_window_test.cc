@@ -4,6 +4,7 @@
 // intact (issue 16, item 2). Each clear below probes its own weakref: a strong
 // reference returned there would be to an object being cleared.
 #include <atomic>
+#include <thread>
 
 #include "cyclegc/cyclegc.h"
 #include "gtest/gtest.h"
@@ -129,6 +130,89 @@ TEST_F(WeakrefWindowTest, WhatACallbackResurrectsSurvivesIntact) {
   EXPECT_EQ(cgc_collect(), 2u);
   EXPECT_EQ(g_counters.destroyed.load(), 3);
   cgc_weakref_free(wb);
+}
+
+// Weak references made during the clears themselves, to trash of the same
+// collection that is being or has been cleared: another thread holding one
+// must get nothing (a strong reference there would be to a cleared object).
+// Both orders of the set are tried (the first-walked object clears first).
+std::atomic<int> g_clear_gets{0};  // strong references obtained
+
+// Another thread tries the weakref while `w`'s maker waits.
+void GetOnAnotherThread(cgc_weakref* w) {
+  std::thread([w] {
+    ASSERT_EQ(cgc_thread_attach(), CGC_OK);
+    if (cgc_object* got = cgc_weakref_get(w)) {
+      g_clear_gets.fetch_add(1);
+      cgc_decref(got);
+    }
+    cgc_thread_detach();
+  }).join();
+}
+
+// Its clear makes a weakref to what slot 0 holds (other trash) first.
+void ClearMakingWeakref(cgc_object* self) {
+  if (cgc_object* other = AsNode(self)->slots[0]) {
+    cgc_weakref* w = cgc_weakref_new(other, nullptr, nullptr);
+    GetOnAnotherThread(w);
+    cgc_weakref_free(w);
+  }
+  NodeClear(self);
+}
+const cgc_type kClearWeakType = {sizeof(cgc_type),   "ClearWeak", NodeTraverse,
+                                 ClearMakingWeakref, nullptr,     NodeDestroy};
+
+TEST_F(WeakrefWindowTest, WeakrefMadeByAClearToOtherTrashGivesNothing) {
+  for (int maker_first = 0; maker_first < 2; ++maker_first) {
+    g_clear_gets = 0;
+    g_counters.destroyed = 0;
+    cgc_object* first = NewNode(maker_first ? &kClearWeakType : &kNodeType);
+    cgc_object* second = NewNode(maker_first ? &kNodeType : &kClearWeakType);
+    Link(first, 0, second);
+    Link(second, 0, first);
+    cgc_decref(first);
+    cgc_decref(second);
+    EXPECT_EQ(cgc_collect(), 2u) << "maker_first=" << maker_first;
+    EXPECT_EQ(g_clear_gets.load(), 0)
+        << "a thread got trash being cleared (maker_first=" << maker_first
+        << ")";
+    EXPECT_EQ(g_counters.destroyed.load(), 2);
+  }
+}
+
+// An untracked object that only trash holds dies during the clears; the
+// callback of a weakref to it makes a weakref to trash (its arg, borrowed).
+void CallbackMakingWeakrefToArg(cgc_weakref*, void* arg) {
+  cgc_weakref* w =
+      cgc_weakref_new(static_cast<cgc_object*>(arg), nullptr, nullptr);
+  GetOnAnotherThread(w);
+  cgc_weakref_free(w);
+}
+
+TEST_F(WeakrefWindowTest, WeakrefMadeByACallbackDuringTheClearsGivesNothing) {
+  for (int holder_first = 0; holder_first < 2; ++holder_first) {
+    g_clear_gets = 0;
+    g_counters.destroyed = 0;
+    cgc_object* first = NewNode();
+    cgc_object* second = NewNode();
+    Link(first, 0, second);
+    Link(second, 0, first);
+    cgc_object* holder = holder_first ? first : second;
+    cgc_object* other = holder_first ? second : first;
+    cgc_object* z = NewNode();
+    cgc_untrack(z);  // not trash itself: dies when holder's clear drops it
+    Link(holder, 1, z);
+    cgc_weakref* wz = cgc_weakref_new(z, &CallbackMakingWeakrefToArg, other);
+    cgc_decref(z);
+    cgc_decref(first);
+    cgc_decref(second);
+    EXPECT_EQ(cgc_collect(), 2u) << "holder_first=" << holder_first;
+    EXPECT_EQ(g_clear_gets.load(), 0)
+        << "a thread got trash being cleared (holder_first=" << holder_first
+        << ")";
+    EXPECT_EQ(g_counters.destroyed.load(), 3);
+    cgc_weakref_free(wz);
+  }
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ struct Node {
   int id;
   bool resurrect;  // its finalizer keeps it alive (once: finalizers run once)
   bool weak_in_final;  // its finalizer makes a weakref to it
+  bool weak_in_clear;  // a collector's clear of it tries a weakref to slot 0
   cgc_weakref* probe;  // the last weakref a finalizer/callback made to it
   cgc_object* slots[kSlots];
 };
@@ -66,6 +67,7 @@ struct Observed {
     uint64_t collection;  // made during this collection (1-based)
   };
   std::vector<Made> made;  // by callbacks
+  std::vector<int> got_in_clear;  // ids a collector's clear got (this op)
   bool probing = true;     // clears probe their object's weakref
 };
 Observed* g_obs = nullptr;
@@ -94,6 +96,17 @@ void NodeClear(cgc_object* self) {
                         "callback"));
       cgc_decref(got);
     }
+  }
+  // A collector's clear (its object still counted) makes a weakref to what it
+  // holds first and tries it: that must not hand out the collection's trash.
+  if (n->weak_in_clear && n->slots[0] != nullptr && cgc_refcount(self) > 0) {
+    cgc_weakref* w = cgc_weakref_new(n->slots[0], nullptr, nullptr);
+    if (w == nullptr) return Fail("cgc_weakref_new in a clear failed");
+    if (cgc_object* got = cgc_weakref_get(w)) {
+      g_obs->got_in_clear.push_back(AsNode(got)->id);
+      cgc_decref(got);
+    }
+    cgc_weakref_free(w);
   }
   for (cgc_object*& s : AsNode(self)->slots) {
     cgc_object* old = std::exchange(s, nullptr);
@@ -479,8 +492,8 @@ class Interpreter {
     cgc_config_default(&config);
     config.apply_env = 0;
     // Inputs starting "X2" also use the operations added later (per-thread
-    // counts, weakrefs made by finalizers and callbacks); older inputs keep
-    // their meaning.
+    // counts, weakrefs made by finalizers, callbacks and clears); older
+    // inputs keep their meaning.
     if (size_ >= 2 && data_[0] == 'X' && data_[1] == '2') {
       extended_ = true;
       pos_ = 2;
@@ -532,6 +545,7 @@ class Interpreter {
 
   void Step(int op) {
     obs_.destroyed_this_op.clear();
+    obs_.got_in_clear.clear();
     model_.dead_this_op.clear();
     model_.resurrected_this_op.clear();
     const uint64_t collections_before = obs_.collections;
@@ -552,7 +566,7 @@ class Interpreter {
         const bool final = (a & 1) != 0;
         OnCurrentThread([&] {
           Alloc(final, final && (a & 2) != 0,
-                extended_ && final && (a & 4) != 0);
+                extended_ && final && (a & 4) != 0, extended_ && (a & 8) != 0);
         });
         break;
       }
@@ -662,6 +676,16 @@ class Interpreter {
       Error(absl::StrCat("cgc_collect returned ", collected, ", model frees ",
                          model_collected));
     }
+    // What a clear got is alive, so it cannot die in the same operation
+    // unless it was the collection's trash.
+    for (int id : obs_.got_in_clear) {
+      if (std::find(obs_.destroyed_this_op.begin(),
+                    obs_.destroyed_this_op.end(),
+                    id) != obs_.destroyed_this_op.end()) {
+        Error(absl::StrCat("a clear got trash object ", id,
+                           " through a weakref it made"));
+      }
+    }
     Check(op, ran > 0);
   }
 
@@ -684,7 +708,8 @@ class Interpreter {
     return n;
   }
 
-  void Alloc(bool final, bool resurrect, bool weak_in_final) {
+  void Alloc(bool final, bool resurrect, bool weak_in_final,
+             bool weak_in_clear) {
     cgc_object* o = cgc_alloc(final ? &kFinalType : &kPlainType, sizeof(Node));
     if (o == nullptr) {
       Error(absl::StrCat("cgc_alloc returned NULL: ", cgc_last_error()));
@@ -696,6 +721,7 @@ class Interpreter {
     n->id = id;
     n->resurrect = resurrect;
     n->weak_in_final = weak_in_final;
+    n->weak_in_clear = weak_in_clear;
     n->probe = nullptr;
     MObj m;
     m.ptr = o;

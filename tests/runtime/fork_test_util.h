@@ -14,6 +14,17 @@
 
 #include "runtime_fixture.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define CGC_TEST_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGC_TEST_LSAN 1
+#endif
+#endif
+#if defined(CGC_TEST_LSAN)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace cyclegc::testing {
 
 // The slow hook runs `uses` times per test (armed by ResetSlowHooks): it
@@ -86,6 +97,19 @@ inline void ChildNote(const char* what) {
   std::fprintf(stderr, "fork child: %s\n", what);
 }
 
+// After the child's cgc_shutdown: nothing the parent's threads held mid-work
+// (a collection's sets, a drain's queue, a trashcan list) is left behind for
+// a leak checker. The child ends in _exit, so LeakSanitizer runs only here.
+inline int ChildLeaksNothing() {
+#if defined(CGC_TEST_LSAN)
+  if (__lsan_do_recoverable_leak_check() != 0) {
+    ChildNote("memory left behind after shutdown (LeakSanitizer above)");
+    return 1;
+  }
+#endif
+  return 0;
+}
+
 // The child's check: a new cycle is collected, then shutdown completes.
 inline int CollectCycleAndShutDown() {
   std::atomic<int> destroyed{0};
@@ -97,7 +121,7 @@ inline int CollectCycleAndShutDown() {
     ++failures;
   }
   cgc_shutdown();
-  return failures;
+  return failures + ChildLeaksNothing();
 }
 
 // Forks; the child runs `child` (returning its failure count) and exits with

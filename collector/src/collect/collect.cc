@@ -9,11 +9,14 @@
 //   5. Restart the world. Run weakref callbacks and finalizers (world
 //      running, phase_finalize); if any ran, stop again and drop what they
 //      resurrected (phase_resurrect).
-//   6. Clear the trash, handing releases of other threads' objects to their
-//      owners (phase_clear), and reap what that queued (ReapDeferredDeaths).
+//   6. Clear the trash (phase_clear); unless each object is then held by the
+//      collector alone, stop and keep what the clears resurrected; release
+//      the rest, handing other threads' objects to their owners, and reap
+//      what that queued (ReapDeferredDeaths).
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 #include "collect.h"
 
+#include <atomic>
 #include <new>
 #include <thread>
 
@@ -26,6 +29,7 @@
 #include "events.h"
 #include "last_error.h"
 #include "phases.h"
+#include "registry.h"
 #include "seams.h"
 #include "stats.h"
 #include "stop_the_world.h"
@@ -36,6 +40,24 @@ namespace {
 
 absl::Mutex g_collect_mu(absl::kConstInit);
 thread_local bool t_in_collection = false;
+// UnreachableMayRevive (seams.h). Opened by the collecting thread before any
+// callback or finalizer can make a weakref to trash, closed with the world
+// stopped for the recheck (or before the clears if nothing ran): a getter
+// that got a weakref made after either point sees the flag as of then
+// (the weakref's stripe lock orders them).
+std::atomic<bool> g_unreachable_may_revive{false};
+// The running collection's state, for a fork() child whose collecting thread
+// is gone: the child frees its arrays. They grow only while the world is
+// stopped and are freed under the registry lock (FreeArrays), and fork's
+// prepare handler takes that lock: the child sees them whole.
+std::atomic<CollectionState*> g_running_state{nullptr};
+
+void FreeArrays(CollectionState& st) {
+  st.objects.Release();
+  st.stack.Release();
+  st.unreachable.Release();
+  st.resurrected.Release();
+}
 
 // Returns false if the world ran out of memory for the collector's arrays;
 // then nothing was freed and the world runs again.
@@ -79,6 +101,7 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
   const uint64_t deaths_before = StatsCollectedDeaths();
   Pauses p;
   CollectionState st;
+  g_running_state.store(&st, std::memory_order_relaxed);
   if (IdentifyTrash(st, p)) {
     if (CyclesEnabled()) {
       CyclesRecordCollection(
@@ -87,9 +110,13 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
     }
     // Callbacks and finalizers run with the world running: they may have
     // resurrected trash or made new weakrefs to it; recheck both, stopped.
+    g_unreachable_may_revive.store(true, std::memory_order_release);
     const size_t callbacks = RunWeakrefCallbacks(&st.callbacks);
     if (RunFinalizers(st) + callbacks > 0) {
       uint64_t t0 = StopAndMerge(p);
+      // From here no one gets trash through a weakref: no gap after the
+      // recheck in which a callback of a resurrected object's death could.
+      g_unreachable_may_revive.store(false, std::memory_order_release);
       bool ok = DropResurrected(st);
       // Their callbacks run once the targets are gone (below), so that no
       // more user code runs between this check and the clears.
@@ -103,7 +130,19 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
         AbandonUnreachable(st);
       }
     }
+    g_unreachable_may_revive.store(false, std::memory_order_release);
     const bool per_thread_members = ClearUnreachable(st);
+    // A clear may keep its object (or others of the set) alive: find those
+    // while every member is still held, so no death can race the pass, and
+    // take them out of the set before the holds go.
+    if (!OnlyHeldByCollector(st)) {
+      uint64_t t0 = StopAndMerge(p);
+      KeepSurvivorsOfClear(st);
+      p.other_ns += StartTheWorld() - t0;
+      ev.resurrected += st.resurrected.size();
+      ReleaseResurrected(st);
+    }
+    ReleaseUnreachable(st);
     ReapDeferredDeaths(p, per_thread_members);
     RunWeakrefCallbacks(&st.callbacks);
   } else {
@@ -127,6 +166,11 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
   TriggerOnCollectionDone(
       ev.visited - (ev.collected < ev.visited ? ev.collected : ev.visited));
   FireEvent(ev);
+  {
+    MutatorRegistryReaderLock registry_lock;
+    g_running_state.store(nullptr, std::memory_order_relaxed);
+    FreeArrays(st);
+  }
   return ev.collected;
 }
 
@@ -134,8 +178,20 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
 
 bool InCollectionOnThisThread() { return t_in_collection; }
 
+bool UnreachableMayRevive() {
+  return g_unreachable_may_revive.load(std::memory_order_acquire);
+}
+
 void CollectionAfterForkChild() {
-  if (!t_in_collection) new (&g_collect_mu) absl::Mutex();
+  if (!t_in_collection) {
+    new (&g_collect_mu) absl::Mutex();
+    // The parent's collection never finishes here; its trash stays refused
+    // (and held: cgc_shutdown frees every object).
+    g_unreachable_may_revive.store(false, std::memory_order_relaxed);
+    if (CollectionState* st = g_running_state.exchange(nullptr)) {
+      FreeArrays(*st);
+    }
+  }
 }
 
 bool RunExclusively(absl::FunctionRef<void()> fn) {

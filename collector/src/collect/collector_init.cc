@@ -99,6 +99,8 @@ absl::Status CollectorInit(unsigned debug) {
 }
 
 void CollectorShutdown() {
+  // Deaths adopted from threads a fork() left behind, if nothing ran them.
+  RunDeferredDeaths();
   Collect(CGC_REASON_SHUTDOWN, TriggerFigures{});
   RunExclusively(&FinalizeAndFreeEverything);
   if (CensusEnabled()) CensusPrint(kCensusTopTypes);

@@ -1,9 +1,11 @@
 // Step 6 (collect.cc): break the cycles. clear drops each object's references;
 // the collector's holds keep every object of the set alive until all are
-// cleared, then releasing them lets refcounting free the lot.
+// cleared and the survivors of the clears are known, then releasing them lets
+// refcounting free the rest.
 #include "object.h"
 #include "phases.h"
 #include "refcount.h"
+#include "seams.h"
 
 namespace cyclegc::internal {
 
@@ -14,11 +16,38 @@ bool ClearUnreachable(CollectionState& state) {
     if (t->clear != nullptr) t->clear(o);
     per_thread = per_thread || IsPerThreadCounted(o);
   }
+  return per_thread;
+}
+
+bool OnlyHeldByCollector(CollectionState& state) {
+  for (cgc_object* o : state.unreachable) {
+    if (!CallerHoldsSoleReference(o)) return false;
+  }
+  return true;
+}
+
+void KeepSurvivorsOfClear(CollectionState& state) {
+  if (DropResurrected(state)) return;
+  // Out of memory for the exact pass: every object held from outside or by
+  // other trash leaves the set. A survivor then is not counted as collected
+  // later; one that dies with the rest is not counted either (undercount).
+  size_t kept = 0;
+  for (cgc_object* o : state.unreachable) {
+    if (TotalRefcount(o) > 1) {
+      ClearGcBits(o, kGcUnreachable);
+      cgc_decref(o);  // world stopped: this only drops the count
+    } else {
+      state.unreachable.begin()[kept++] = o;
+    }
+  }
+  state.unreachable.Truncate(kept);
+}
+
+void ReleaseUnreachable(CollectionState& state) {
   // Most releases of other threads' objects queue them to their owners:
   // batch those hand-overs, one per owner.
   MergeBatch batch;
   for (cgc_object* o : state.unreachable) cgc_decref(o);
-  return per_thread;
 }
 
 }  // namespace cyclegc::internal

@@ -16,7 +16,7 @@ bool GatherUnreachable(CollectionState& state) {
     if ((GcScratch(o) & kMarked) != 0) return true;
     SetGcBits(o, kGcUnreachable);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
-    // clears) can free it under the collector. Released in ClearUnreachable.
+    // clears) can free it under the collector. Released in ReleaseUnreachable.
     cgc_incref(o);
     (void)state.unreachable.Push(o);  // reserved above
     return true;

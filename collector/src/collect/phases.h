@@ -117,10 +117,24 @@ bool DropResurrected(CollectionState& state);
 // World running. Releases the collector's hold on resurrected objects.
 void ReleaseResurrected(CollectionState& state);
 
-// World running. Calls clear on every object of the unreachable set, then
-// releases the collector's holds so refcounting frees them. True if some are
-// per-thread counted (their deaths wait for a stopped merge).
+// World running. Calls clear on every object of the unreachable set; the
+// collector's holds stay. True if some are per-thread counted (their deaths
+// wait for a stopped merge).
 bool ClearUnreachable(CollectionState& state);
+
+// World running, after the clears. True if every object of the set is held by
+// the collector alone (each dies when released): no survivor pass needed.
+bool OnlyHeldByCollector(CollectionState& state);
+
+// World stopped, refcounts merged, after the clears. Objects a clear
+// resurrected (held from outside the set, or reached from such) move to
+// state.resurrected with kGcUnreachable cleared, so that their later death is
+// refcounting's and not counted as collected. What stays dies on release.
+void KeepSurvivorsOfClear(CollectionState& state);
+
+// World running. Releases the collector's holds on the unreachable set so
+// refcounting frees them.
+void ReleaseUnreachable(CollectionState& state);
 
 // World running. Undoes a collection that ran out of memory after
 // GatherUnreachable: every object leaves the unreachable set, nothing freed.

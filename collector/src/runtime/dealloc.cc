@@ -55,7 +55,46 @@ void DeallocNow(cgc_object* o) {
   alloc::GcFree(o);
 }
 
+cgc_object* NextDeferred(const cgc_object* o) {
+  return reinterpret_cast<cgc_object*>(
+      std::atomic_ref<uintptr_t>(const_cast<uintptr_t&>(o->ob_tid_))
+          .load(std::memory_order_relaxed));
+}
+
+void DrainDeferred(ThreadState* ts) {
+  while (ts->dealloc_later != nullptr) {
+    cgc_object* next = ts->dealloc_later;
+    ts->dealloc_later = NextDeferred(next);
+    DeallocNow(next);
+  }
+}
+
 }  // namespace
+
+void AdoptDeferredDeaths(ThreadState* vanished, ThreadState* to) {
+  cgc_object* o = vanished->dealloc_later;
+  vanished->dealloc_later = nullptr;
+  while (o != nullptr) {
+    cgc_object* next = NextDeferred(o);
+    if (to != nullptr) {
+      std::atomic_ref<uintptr_t>(o->ob_tid_)
+          .store(reinterpret_cast<uintptr_t>(to->dealloc_later),
+                 std::memory_order_relaxed);
+      to->dealloc_later = o;
+    } else {
+      DeallocNow(o);
+    }
+    o = next;
+  }
+}
+
+void RunDeferredDeaths() {
+  ThreadState* ts = CurrentThread();
+  if (ts == nullptr || ts->dealloc_depth != 0) return;
+  ++ts->dealloc_depth;
+  DrainDeferred(ts);
+  --ts->dealloc_depth;
+}
 
 void Dealloc(cgc_object* o) {
   ThreadState* ts = CurrentThread();
@@ -79,15 +118,7 @@ void Dealloc(cgc_object* o) {
   }
   ++ts->dealloc_depth;
   DeallocNow(o);
-  if (ts->dealloc_depth == 1) {
-    while (ts->dealloc_later != nullptr) {
-      cgc_object* next = ts->dealloc_later;
-      ts->dealloc_later = reinterpret_cast<cgc_object*>(
-          std::atomic_ref<uintptr_t>(next->ob_tid_)
-              .load(std::memory_order_relaxed));
-      DeallocNow(next);
-    }
-  }
+  if (ts->dealloc_depth == 1) DrainDeferred(ts);
   --ts->dealloc_depth;
 }
 

@@ -14,6 +14,14 @@ namespace cyclegc::internal {
 void Dealloc(cgc_object* o);
 inline constexpr int kMaxDeallocDepth = 50;
 
+struct ThreadState;
+// fork() child: the deaths a vanished thread deferred to its list (dying,
+// never started) go to `to`'s list, or are run now if `to` is null.
+void AdoptDeferredDeaths(ThreadState* vanished, ThreadState* to);
+// Runs the deaths deferred to the calling thread's list (cgc_shutdown: the
+// adopted ones may have found no outermost Dealloc to drain them).
+void RunDeferredDeaths();
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_DEALLOC_H_

@@ -34,15 +34,26 @@ std::vector<ThreadState*>* g_locked_queues = nullptr;
 // blocking bracket stays inside it on both sides.
 ThreadStatus g_status_before_fork = ThreadStatus::kRunning;
 
-// Objects a drain on a vanished thread had taken from the queue but not
-// started on (DrainFrame::next counts the started ones).
-void TakeUnstartedDrains(const ThreadState& ts, std::vector<cgc_object*>* out) {
+// Objects a drain on a vanished thread had taken from the queue, or that it
+// was releasing after a stop, but had not started on (DrainFrame::next counts
+// the started ones): each still holds the one count the drain or release
+// would have dropped. Frees the arrays (a release list is owned by its frame).
+void TakeUnstarted(const ThreadState& ts, std::vector<cgc_object*>* out) {
   for (DrainFrame* f = ts.draining.load(std::memory_order_relaxed);
        f != nullptr; f = f->outer) {
     const size_t next = f->next.load(std::memory_order_relaxed);
     for (size_t i = next; i < f->objects->size(); ++i) {
       out->push_back((*f->objects)[i]);
     }
+    std::vector<cgc_object*>().swap(*f->objects);
+  }
+  for (DrainFrame* f = ts.releasing.load(std::memory_order_relaxed);
+       f != nullptr; f = f->outer) {
+    const size_t next = f->next.load(std::memory_order_relaxed);
+    for (size_t i = next; i < f->objects->size(); ++i) {
+      out->push_back((*f->objects)[i]);
+    }
+    delete f->objects;
   }
 }
 
@@ -108,7 +119,8 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
       orphans.insert(orphans.end(), ts->merge_queue.begin(),
                      ts->merge_queue.end());
     }
-    TakeUnstartedDrains(*ts, &orphans);
+    TakeUnstarted(*ts, &orphans);
+    AdoptDeferredDeaths(ts, self);
     delete ts;
   }
   uint32_t pending = 0;

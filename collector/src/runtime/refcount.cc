@@ -178,6 +178,7 @@ bool DrainMergeQueue(ThreadState* ts) {
   DrainFrame frame;
   frame.objects = &queue;
   frame.outer = ts->draining.load(std::memory_order_relaxed);
+  bool queue_was_empty = true;
   {
     absl::MutexLock lock(&ts->queue_mu);
     queue.swap(ts->merge_queue);
@@ -185,6 +186,7 @@ bool DrainMergeQueue(ThreadState* ts) {
     // pending can still wait for the deaths this drain is about to run.
     if (!queue.empty())
       g_drains_in_flight.fetch_add(1, std::memory_order_acq_rel);
+    queue_was_empty = queue.empty();
     if (ts->merge_pending.exchange(false, std::memory_order_acq_rel)) {
       g_safepoint_word.fetch_sub(kPendingMergeUnit, std::memory_order_release);
     }
@@ -202,8 +204,16 @@ bool DrainMergeQueue(ThreadState* ts) {
       died = true;
     }
   }
-  ts->draining.store(frame.outer, std::memory_order_relaxed);
-  if (!queue.empty()) {
+  if (queue.capacity() == 0) {
+    ts->draining.store(frame.outer, std::memory_order_relaxed);
+  } else {
+    // fork()'s prepare handler holds every queue_mu: a child sees the frame
+    // published with its array, or neither (it frees a vanished drain's).
+    absl::MutexLock lock(&ts->queue_mu);
+    ts->draining.store(frame.outer, std::memory_order_relaxed);
+    std::vector<cgc_object*>().swap(queue);
+  }
+  if (!queue_was_empty) {
     g_drains_in_flight.fetch_sub(1, std::memory_order_acq_rel);
   }
   return died;
@@ -240,7 +250,11 @@ void SetMaybeWeakref(cgc_object* o) {
 }
 
 bool TryIncref(cgc_object* o) {
-  if (HasGcBits(o, kGcDying)) return false;
+  const uint8_t bits = GcBits(o);
+  if ((bits & kGcDying) != 0) return false;
+  // A weakref made to trash by a clear, or by a callback of a death the clears
+  // cause, would hand out an object being (or already) cleared.
+  if ((bits & kGcUnreachable) != 0 && !UnreachableMayRevive()) return false;
   if (IsPerThreadCounted(o)) return AddPerThreadCount(o, 1);
   if (Tid(o).load(std::memory_order_relaxed) == CurrentThreadId()) {
     const uint32_t local = Local(o).load(std::memory_order_relaxed);
@@ -261,6 +275,28 @@ bool TryIncref(cgc_object* o) {
 }
 
 size_t TotalRefcount(const cgc_object* o) { return TotalRefcountInline(o); }
+
+bool CallerHoldsSoleReference(const cgc_object* co) {
+  auto* o = const_cast<cgc_object*>(co);
+  if ((std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_acquire) &
+       (kRefPerThread | kRefInMergeQueue)) != 0) {
+    return false;
+  }
+  const uintptr_t tid = Tid(o).load(std::memory_order_relaxed);
+  const intptr_t shared = Shared(o).load(std::memory_order_acquire);
+  // Merged: the shared count is the whole count.
+  if (tid == 0) {
+    return shared == ((intptr_t{1} << kSharedShift) | kSharedMerged);
+  }
+  // Owned by the caller: only it changes the local count, so local + shared
+  // read here is a snapshot at the shared load (non-owners queue rather than
+  // take the shared count below zero).
+  if (tid != CurrentThreadId()) return false;
+  const intptr_t state = shared & kSharedStateMask;
+  return (state == 0 || state == kSharedMaybeWeakref) &&
+         (shared >> kSharedShift) == 0 &&
+         Local(o).load(std::memory_order_relaxed) == 1;
+}
 
 }  // namespace cyclegc::internal
 

@@ -40,6 +40,12 @@ size_t TotalRefcount(const cgc_object* o);
 
 int64_t SumPerThreadCounts(const cgc_object* o);
 
+// World running: true only if `o`'s total count was exactly 1 at one instant
+// and that reference is the caller's (owned by the caller or merged). Then no
+// one else can take a new one (short of a weakref). False when that cannot be
+// told without stopping: another owner's local count, queued, per-thread.
+bool CallerHoldsSoleReference(const cgc_object* o);
+
 // TotalRefcount's body, inline for the heap walk that reads every object's.
 inline size_t TotalRefcountInline(const cgc_object* co) {
   auto* o = const_cast<cgc_object*>(co);

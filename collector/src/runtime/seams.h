@@ -79,6 +79,13 @@ void CollectorShutdown();
 // One full collection. Only one runs at a time: a second caller waits for the
 // running one to finish and returns 0. Returns the number of objects freed.
 size_t Collect(cgc_reason reason, const TriggerFigures& figures);
+// Upward (runtime, refcount.cc): true while the running collection lets its
+// trash come back: from the restart after marking until its resurrection
+// recheck (weakref callbacks and finalizers run then, and what they revive
+// the recheck keeps). Outside it an object marked kGcUnreachable is being or
+// has been cleared, or dies unseen by anyone: cgc_weakref_get must not hand
+// it out.
+bool UnreachableMayRevive();
 // Upward (runtime): called by the runtime when an object dies (refcount
 // reached zero, before type->destroy) and its gc bits say weakrefs exist or it
 // is in the collector's unreachable set: clears weakrefs, feeds the census.
@@ -118,7 +125,9 @@ void SetByteCheckStep(size_t bytes);
 // that TryIncref cannot race with it.
 void SetMaybeWeakref(cgc_object* o);
 // A new strong reference to `o` unless its count already reached zero (it is
-// dying: must not be resurrected). Any attached thread, world running.
+// dying: must not be resurrected) or it is trash of a collection past its
+// resurrection check (UnreachableMayRevive). Any attached thread, world
+// running.
 bool TryIncref(cgc_object* o);
 
 }  // namespace cyclegc::internal

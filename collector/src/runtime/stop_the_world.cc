@@ -147,6 +147,16 @@ uint64_t StopTheWorld() {
 uint64_t StartTheWorld() {
   std::vector<cgc_object*>* release = g_release_after_start;
   g_release_after_start = nullptr;
+  // Published while the registry lock is held, unpublished (and freed) under
+  // it again: fork()'s prepare handler takes it, so a child sees the list
+  // whole or not at all.
+  ThreadState* self = CurrentThread();
+  DrainFrame frame;
+  if (release != nullptr && self != nullptr) {
+    frame.objects = release;
+    frame.outer = self->releasing.load(std::memory_order_relaxed);
+    self->releasing.store(&frame, std::memory_order_relaxed);
+  }
   {
     absl::MutexLock lock(&g_stw_mu);
     g_stop_requested = false;
@@ -157,8 +167,17 @@ uint64_t StartTheWorld() {
   RegistryMutex().Unlock();
   const uint64_t restart_ns = NowNs();
   if (release != nullptr) {
-    for (cgc_object* o : *release) cgc_decref(o);
-    delete release;
+    for (size_t i = 0; i < release->size(); ++i) {
+      frame.next.store(i + 1, std::memory_order_relaxed);
+      cgc_decref((*release)[i]);
+    }
+    if (self != nullptr) {
+      MutatorRegistryReaderLock registry_lock;
+      self->releasing.store(frame.outer, std::memory_order_relaxed);
+      delete release;
+    } else {
+      delete release;
+    }
   }
   return restart_ns;
 }

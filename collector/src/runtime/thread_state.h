@@ -27,9 +27,10 @@ enum class ThreadStatus : int {
 
 // A merge-queue drain in progress (DrainMergeQueue): the objects taken from
 // the queue and how many of them it has started on, so that a fork() child
-// can merge the rest of a drain whose thread it does not have.
+// can merge the rest of a drain whose thread it does not have (and free the
+// array: the drain frees it under queue_mu as it unpublishes the frame).
 struct DrainFrame {
-  const std::vector<cgc_object*>* objects = nullptr;
+  std::vector<cgc_object*>* objects = nullptr;
   std::atomic<size_t> next{0};
   DrainFrame* outer = nullptr;  // a drain this one runs inside (a destroy's)
 };
@@ -58,6 +59,10 @@ struct ThreadState {
   // Innermost drain in progress; pushed and popped by the draining thread (the
   // owner, or the stopper while the owner is stopped).
   std::atomic<DrainFrame*> draining{nullptr};
+  // What this thread, as the stopper, releases once the world runs again
+  // (StartTheWorld): the list (owned) and how many it has started on. A
+  // DrainFrame too: a fork() child releases the rest and frees the list.
+  std::atomic<DrainFrame*> releasing{nullptr};
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
