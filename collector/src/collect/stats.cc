@@ -6,6 +6,7 @@
 
 #include "abi.h"
 #include "seams.h"
+#include "thread_state.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 constexpr auto kRelaxed = std::memory_order_relaxed;
 
 std::atomic<uint64_t> g_collections{0};
-std::atomic<uint64_t> g_collected{0};
 std::atomic<uint64_t> g_resurrected{0};
 std::atomic<uint64_t> g_finalizers{0};
 std::atomic<uint64_t> g_last_pause{0};
@@ -34,13 +34,14 @@ void StatsRecordCollection(const cgc_event& stop) {
   g_total_pause.fetch_add(stop.pause_ns, kRelaxed);
 }
 
-void StatsCountCollectedDeath() { g_collected.fetch_add(1, kRelaxed); }
-uint64_t StatsCollectedDeaths() { return g_collected.load(kRelaxed); }
+void StatsCountCollectedDeath() { CountCollectedDeath(CurrentThread()); }
+uint64_t StatsCollectedDeaths() { return CollectedDeaths(); }
 uint64_t StatsCollections() { return g_collections.load(kRelaxed); }
 
 void StatsReset() {
-  for (auto* a : {&g_collections, &g_collected, &g_resurrected, &g_finalizers,
-                  &g_last_pause, &g_max_pause, &g_total_pause, &g_failed}) {
+  ResetCollectedDeaths();
+  for (auto* a : {&g_collections, &g_resurrected, &g_finalizers, &g_last_pause,
+                  &g_max_pause, &g_total_pause, &g_failed}) {
     a->store(0, kRelaxed);
   }
 }
@@ -66,7 +67,7 @@ extern "C" int cgc_get_stats_sized_(cgc_stats* out, size_t size) {
 void cyclegc::internal::FillStats(cgc_stats* out) {
   using namespace cyclegc::internal;
   out->collections = g_collections.load(kRelaxed);
-  out->objects_collected = g_collected.load(kRelaxed);
+  out->objects_collected = CollectedDeaths();
   out->objects_resurrected = g_resurrected.load(kRelaxed);
   out->finalizers_run = g_finalizers.load(kRelaxed);
   out->last_pause_ns = g_last_pause.load(kRelaxed);

@@ -32,9 +32,11 @@ void ForEachThread(absl::FunctionRef<void(ThreadState&)> fn);
 ThreadState* FindThread(uintptr_t tid);
 size_t ThreadCount();
 
-// Require RegistryMutex() held exclusively.
+// Require RegistryMutex() held exclusively. Removing folds the thread's
+// collected-death count into the retired total.
 void RegistryAdd(ThreadState* ts);
 void RegistryRemove(ThreadState* ts);
+void FoldCollectedDeaths(ThreadState& ts);
 
 // fork() child: a fresh registry lock (parent threads may have waited on it).
 void ReinitRegistryAfterFork();
