@@ -175,6 +175,39 @@ TEST_F(ForkTimingTest, StopperReleasingWhatItsStopFoundDead) {
   JoinBracketed(owner);
 }
 
+std::atomic<int> g_callbacks_run{0};
+void SlowCallback(cgc_weakref*, void*) {
+  g_callbacks_run.fetch_add(1);
+  SlowHook();
+}
+
+// The weakrefs whose callbacks the collection queued are freed by their
+// holder while the first callback runs; the fork lands then.
+TEST_F(ForkTimingTest, WeakrefCallbacksRunningOnAnotherThread) {
+  ResetSlowHooks();
+  g_callbacks_run = 0;
+  std::atomic<cgc_weakref*> weak[2] = {nullptr, nullptr};
+  std::thread a([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    for (auto& w : weak) {
+      Node* n = NewNode();
+      w.store(cgc_weakref_new(Obj(n), &SlowCallback, nullptr));
+      cgc_incref(Obj(n));
+      n->next = Obj(n);
+      cgc_decref(Obj(n));
+    }
+    cgc_collect();
+    cgc_thread_detach();
+  });
+  WaitForSlowHook();
+  for (auto& w : weak) cgc_weakref_free(w.exchange(nullptr));
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([] { return CollectCycleAndShutDown(); });
+  cgc_blocking_end();
+  JoinBracketed(a);
+  EXPECT_EQ(g_callbacks_run.load(), 1) << "a freed weakref's callback ran";
+}
+
 TEST_F(ForkTimingTest, CollectionStoppingTheWorld) {
   ResetSlowHooks(2);
   std::thread a([] {
