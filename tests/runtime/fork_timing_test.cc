@@ -208,6 +208,50 @@ TEST_F(ForkTimingTest, WeakrefCallbacksRunningOnAnotherThread) {
   EXPECT_EQ(g_callbacks_run.load(), 1) << "a freed weakref's callback ran";
 }
 
+// A collection releases trash whose owner has exited: its batch hands the
+// objects over, finds the owner gone, merges them to zero and destroys them;
+// the first destroy is slow and the fork lands.
+TEST_F(ForkTimingTest, CollectionReleasingToAnExitedOwner) {
+  ResetSlowHooks();
+  std::atomic<int> destroyed{0};
+  std::atomic<bool> ready{false}, go{false};
+  // Attached before the owner exits, so it cannot inherit the owner's id.
+  std::thread collector([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    ready.store(true);
+    while (!go.load()) cgc_safepoint();
+    cgc_collect();
+    cgc_thread_detach();
+  });
+  while (!ready.load()) std::this_thread::yield();
+  std::thread owner([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    Node* s = NewSlowNode(&kSlowDestroyType, &destroyed);
+    Node* t = NewNode(&destroyed);
+    s->next = Obj(t);
+    cgc_incref(Obj(s));
+    t->next = Obj(s);
+    cgc_decref(Obj(s));  // s <-> t: trash owned by this thread
+    cgc_thread_detach();
+  });
+  JoinBracketed(owner);
+  go.store(true);
+  WaitForSlowHook();
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([&] {
+    int failures = CollectCycleAndShutDown();
+    // t, before the fork or at shutdown; s's destroy ran on the vanished
+    // thread.
+    if (destroyed.load() != 1) {
+      ChildNote("the other object of the released cycle not destroyed");
+      ++failures;
+    }
+    return failures;
+  });
+  cgc_blocking_end();
+  JoinBracketed(collector);
+}
+
 TEST_F(ForkTimingTest, CollectionStoppingTheWorld) {
   ResetSlowHooks(2);
   std::thread a([] {
