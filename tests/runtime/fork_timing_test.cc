@@ -175,6 +175,83 @@ TEST_F(ForkTimingTest, StopperReleasingWhatItsStopFoundDead) {
   JoinBracketed(owner);
 }
 
+std::atomic<int> g_callbacks_run{0};
+void SlowCallback(cgc_weakref*, void*) {
+  g_callbacks_run.fetch_add(1);
+  SlowHook();
+}
+
+// The weakrefs whose callbacks the collection queued are freed by their
+// holder while the first callback runs; the fork lands then.
+TEST_F(ForkTimingTest, WeakrefCallbacksRunningOnAnotherThread) {
+  ResetSlowHooks();
+  g_callbacks_run = 0;
+  std::atomic<cgc_weakref*> weak[2] = {nullptr, nullptr};
+  std::thread a([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    for (auto& w : weak) {
+      Node* n = NewNode();
+      w.store(cgc_weakref_new(Obj(n), &SlowCallback, nullptr));
+      cgc_incref(Obj(n));
+      n->next = Obj(n);
+      cgc_decref(Obj(n));
+    }
+    cgc_collect();
+    cgc_thread_detach();
+  });
+  WaitForSlowHook();
+  for (auto& w : weak) cgc_weakref_free(w.exchange(nullptr));
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([] { return CollectCycleAndShutDown(); });
+  cgc_blocking_end();
+  JoinBracketed(a);
+  EXPECT_EQ(g_callbacks_run.load(), 1) << "a freed weakref's callback ran";
+}
+
+// A collection releases trash whose owner has exited: its batch hands the
+// objects over, finds the owner gone, merges them to zero and destroys them;
+// the first destroy is slow and the fork lands.
+TEST_F(ForkTimingTest, CollectionReleasingToAnExitedOwner) {
+  ResetSlowHooks();
+  std::atomic<int> destroyed{0};
+  std::atomic<bool> ready{false}, go{false};
+  // Attached before the owner exits, so it cannot inherit the owner's id.
+  std::thread collector([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    ready.store(true);
+    while (!go.load()) cgc_safepoint();
+    cgc_collect();
+    cgc_thread_detach();
+  });
+  while (!ready.load()) std::this_thread::yield();
+  std::thread owner([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0);
+    Node* s = NewSlowNode(&kSlowDestroyType, &destroyed);
+    Node* t = NewNode(&destroyed);
+    s->next = Obj(t);
+    cgc_incref(Obj(s));
+    t->next = Obj(s);
+    cgc_decref(Obj(s));  // s <-> t: trash owned by this thread
+    cgc_thread_detach();
+  });
+  JoinBracketed(owner);
+  go.store(true);
+  WaitForSlowHook();
+  cgc_blocking_begin();
+  ExpectChildCollectsAndExits([&] {
+    int failures = CollectCycleAndShutDown();
+    // t, before the fork or at shutdown; s's destroy ran on the vanished
+    // thread.
+    if (destroyed.load() != 1) {
+      ChildNote("the other object of the released cycle not destroyed");
+      ++failures;
+    }
+    return failures;
+  });
+  cgc_blocking_end();
+  JoinBracketed(collector);
+}
+
 TEST_F(ForkTimingTest, CollectionStoppingTheWorld) {
   ResetSlowHooks(2);
   std::thread a([] {

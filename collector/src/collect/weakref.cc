@@ -19,7 +19,9 @@ struct cgc_weakref {
   void* arg;
   cgc_weakref* prev;  // the target's list
   cgc_weakref* next;
-  cgc_weakref* all_prev;  // every weakref of the stripe (for shutdown)
+  // Every weakref of the stripe (for shutdown): in `all` until freed, then in
+  // `zombies` while a callback runner still holds it.
+  cgc_weakref* all_prev;
   cgc_weakref* all_next;
   cgc_weakref* pending_next;  // callback queue
   uint32_t stripe;
@@ -36,6 +38,9 @@ struct alignas(64) Stripe {
   absl::Mutex mu;
   absl::flat_hash_map<cgc_object*, cgc_weakref*> heads ABSL_GUARDED_BY(mu);
   cgc_weakref* all ABSL_GUARDED_BY(mu) = nullptr;
+  // Freed while queued: the runner deletes them, or shutdown does if the
+  // runner is gone (a thread a fork() child does not have).
+  cgc_weakref* zombies ABSL_GUARDED_BY(mu) = nullptr;
   size_t live ABSL_GUARDED_BY(mu) = 0;
 };
 
@@ -45,6 +50,24 @@ uint32_t StripeOf(const cgc_object* o) {
   uint64_t h = reinterpret_cast<uintptr_t>(o) >> 4;
   h *= 0x9E3779B97F4A7C15ull;
   return static_cast<uint32_t>(h >> 58);  // top 6 bits: 64 stripes
+}
+
+// Unlinks `w` from the stripe list headed by `head` (`all` or `zombies`).
+void UnlinkFromList(cgc_weakref*& head, cgc_weakref* w) {
+  if (w->all_prev != nullptr) {
+    w->all_prev->all_next = w->all_next;
+  } else {
+    head = w->all_next;
+  }
+  if (w->all_next != nullptr) w->all_next->all_prev = w->all_prev;
+  w->all_prev = w->all_next = nullptr;
+}
+
+void PushOnList(cgc_weakref*& head, cgc_weakref* w) {
+  w->all_prev = nullptr;
+  w->all_next = head;
+  if (head != nullptr) head->all_prev = w;
+  head = w;
 }
 
 void UnlinkFromTarget(Stripe& s, cgc_weakref* w)
@@ -114,6 +137,7 @@ size_t RunWeakrefCallbacks(WeakrefCallbackQueue* queue) {
       absl::MutexLock lock(&s.mu);
       w->pending = false;
       release = w->freed;
+      if (release) UnlinkFromList(s.zombies, w);
     }
     if (release) delete w;
     w = next;
@@ -124,13 +148,15 @@ size_t RunWeakrefCallbacks(WeakrefCallbackQueue* queue) {
 void FreeAllWeakrefs() {
   for (Stripe& s : g_stripes) {
     absl::MutexLock lock(&s.mu);
-    cgc_weakref* w = s.all;
-    while (w != nullptr) {
-      cgc_weakref* next = w->all_next;
-      delete w;
-      w = next;
+    for (cgc_weakref* list : {s.all, s.zombies}) {
+      while (list != nullptr) {
+        cgc_weakref* next = list->all_next;
+        delete list;
+        list = next;
+      }
     }
     s.all = nullptr;
+    s.zombies = nullptr;
     s.heads.clear();
     s.live = 0;
   }
@@ -182,9 +208,7 @@ cgc_weakref* cgc_weakref_new(cgc_object* target,
   w->next = head;
   if (head != nullptr) head->prev = w;
   head = w;
-  w->all_next = s.all;
-  if (s.all != nullptr) s.all->all_prev = w;
-  s.all = w;
+  PushOnList(s.all, w);
   ++s.live;
   return w;
 }
@@ -212,15 +236,11 @@ void cgc_weakref_free(cgc_weakref* w) {
   {
     absl::MutexLock lock(&s.mu);
     if (w->target != nullptr) UnlinkFromTarget(s, w);
-    if (w->all_prev != nullptr) {
-      w->all_prev->all_next = w->all_next;
-    } else {
-      s.all = w->all_next;
-    }
-    if (w->all_next != nullptr) w->all_next->all_prev = w->all_prev;
+    UnlinkFromList(s.all, w);
     w->freed = true;
     --s.live;
     release = !w->pending;
+    if (!release) PushOnList(s.zombies, w);
   }
   if (release) delete w;
 }

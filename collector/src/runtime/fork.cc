@@ -120,6 +120,9 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
                      ts->merge_queue.end());
     }
     TakeUnstarted(*ts, &orphans);
+    if (MergeBatch* b = ts->merge_batch.load(std::memory_order_relaxed)) {
+      b->TakeAfterFork(&orphans);
+    }
     AdoptDeferredDeaths(ts, self);
     delete ts;
   }

@@ -105,46 +105,69 @@ MergeBatch::MergeBatch() {
   if (t_merge_batch == nullptr) {
     t_merge_batch = this;
     active_ = true;
+    ts_ = CurrentThread();
+    if (ts_ != nullptr) ts_->merge_batch.store(this, std::memory_order_relaxed);
   }
 }
 
 MergeBatch::~MergeBatch() {
   if (!active_) return;
   Flush();
+  if (ts_ != nullptr)
+    ts_->merge_batch.store(nullptr, std::memory_order_relaxed);
   t_merge_batch = nullptr;
 }
 
 bool MergeBatch::Add(uintptr_t owner, cgc_object* o) {
   if (!active_) return false;
+  BeginChange();
+  bool added = true;
   try {
+    bool found = false;
     for (auto& [batch_owner, objects] : by_owner_) {
       if (batch_owner == owner) {
         objects.push_back(o);
-        return true;
+        found = true;
+        break;
       }
     }
-    by_owner_.emplace_back(owner, std::vector<cgc_object*>{o});
+    if (!found) by_owner_.emplace_back(owner, std::vector<cgc_object*>{o});
   } catch (const std::bad_alloc&) {
-    return false;  // the caller hands it over alone, needing no memory here
+    added = false;  // the caller hands it over alone, needing no memory here
   }
-  return true;
+  EndChange();
+  return added;
 }
 
 void MergeBatch::Flush() {
   // Releasing the dead may queue more (their destroy drops references): loop
   // until nothing is left.
   while (!by_owner_.empty()) {
-    std::vector<std::pair<uintptr_t, std::vector<cgc_object*>>> batch;
-    batch.swap(by_owner_);
-    std::vector<cgc_object*> dead;
     {
       MutatorRegistryReaderLock registry_lock;
-      for (auto& [owner, objects] : batch) {
-        HandOverLocked(owner, objects, &dead);
+      for (auto& [owner, objects] : by_owner_) {
+        HandOverLocked(owner, objects, &dead_);
       }
+      // Emptied under the lock fork()'s prepare handler takes: a child finds
+      // each object in the batch or handed over, never both.
+      decltype(by_owner_)().swap(by_owner_);
     }
-    for (cgc_object* d : dead) Release(d);
+    // A fork() child that finds some of these unreleased lets its first
+    // collection free them (tracked, count zero).
+    for (cgc_object* d : dead_) Release(d);
+    BeginChange();
+    std::vector<cgc_object*>().swap(dead_);
+    EndChange();
   }
+}
+
+void MergeBatch::TakeAfterFork(std::vector<cgc_object*>* out) {
+  if (changing_.load(std::memory_order_relaxed)) return;
+  for (auto& [owner, objects] : by_owner_) {
+    out->insert(out->end(), objects.begin(), objects.end());
+  }
+  decltype(by_owner_)().swap(by_owner_);
+  std::vector<cgc_object*>().swap(dead_);
 }
 
 intptr_t ExplicitMerge(cgc_object* o, intptr_t extra) {

@@ -88,12 +88,40 @@ class MergeBatch {
   // False if this batch cannot take `o` (it is not the thread's active batch,
   // or memory ran out): the caller queues it alone.
   bool Add(uintptr_t owner, cgc_object* o);
+  // fork() child, for a batch of a thread it does not have (published on
+  // that thread's ThreadState): appends the objects not yet handed over (each
+  // holds one pending decref, as a queued object does) and frees the arrays.
+  // A batch caught mid-change is left alone (its arrays leak).
+  void TakeAfterFork(std::vector<cgc_object*>* out);
 
  private:
   void Flush();
+  // Bracket every change of the arrays made with the world running, so that
+  // a fork() child can tell whether it sees them whole. The fences order the
+  // flag against the arrays' stores (no lock: Add runs per object).
+  void BeginChange() {
+    changing_.store(true, std::memory_order_relaxed);
+    OrderForForkChild();
+  }
+  void EndChange() {
+    OrderForForkChild();
+    changing_.store(false, std::memory_order_relaxed);
+  }
+  static void OrderForForkChild() {
+#if defined(__SANITIZE_THREAD__)
+    // GCC's TSan rejects thread fences (and sees no fork snapshot anyway).
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+#else
+    std::atomic_thread_fence(std::memory_order_release);  // no code on x86
+#endif
+  }
   bool active_ = false;
+  ThreadState* ts_ = nullptr;
+  std::atomic<bool> changing_{false};
   // Few owners per collection: a vector of (owner, objects) beats a map.
   std::vector<std::pair<uintptr_t, std::vector<cgc_object*>>> by_owner_;
+  // Objects Flush found at zero (an owner gone), released one by one.
+  std::vector<cgc_object*> dead_;
 };
 
 // Drains `ts`'s merge queue, on its own (running, attached) thread or by the

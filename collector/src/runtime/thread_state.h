@@ -29,6 +29,8 @@ enum class ThreadStatus : int {
 // the queue and how many of them it has started on, so that a fork() child
 // can merge the rest of a drain whose thread it does not have (and free the
 // array: the drain frees it under queue_mu as it unpublishes the frame).
+class MergeBatch;
+
 struct DrainFrame {
   std::vector<cgc_object*>* objects = nullptr;
   std::atomic<size_t> next{0};
@@ -63,6 +65,8 @@ struct ThreadState {
   // (StartTheWorld): the list (owned) and how many it has started on. A
   // DrainFrame too: a fork() child releases the rest and frees the list.
   std::atomic<DrainFrame*> releasing{nullptr};
+  // This thread's active MergeBatch (refcount.h), for a fork() child.
+  std::atomic<MergeBatch*> merge_batch{nullptr};
 
   // Net tracked allocations minus tracked deaths since the last OnYoungBatch.
   int64_t young_delta = 0;
