@@ -60,9 +60,6 @@ void TriggerOnHeapWalked();
 // started again): records the estimate after collection and the survivors, lets
 // held threads go.
 void TriggerOnCollectionDone(size_t survivors);
-// Upward (collect): the collection handed other threads' trash to their
-// owners; threads the trigger holds wake to free theirs meanwhile.
-void WakeHeldThreads();
 // Upward (collect): fills the trigger's fields of cgc_stats (young, deferred,
 // trigger, ...).
 void TriggerFillStats(cgc_stats* out);

@@ -9,7 +9,6 @@
 #include "futex.h"
 #include "log.h"
 #include "seams.h"
-#include "thread_state.h"
 #include "trigger_state.h"
 
 namespace cyclegc::internal {
@@ -30,11 +29,6 @@ constexpr double kRunawayPastGoal = 3.0;
 // a released thread make 450k objects of trash for a 2000-object threshold.
 constexpr size_t kRunawayYoungFactor = 4;
 
-// Set while this thread waits in a hold: a destroy it runs there (its own
-// trash, handed over by the collection) may allocate, and must not be held
-// again.
-thread_local bool t_in_hold = false;
-
 // The running collection (by the epoch it will end) that held this thread for
 // kMaxHold already; it does not hold it again (below kRunawayPastGoal).
 thread_local uint64_t t_hold_expired_epoch = UINT64_MAX;
@@ -43,7 +37,7 @@ thread_local uint64_t t_hold_expired_epoch = UINT64_MAX;
 // running one (nor an explicit one, which the triggered one waits for), and
 // does not have the world stopped.
 bool MayHold() {
-  return !t_collecting_here && !t_in_hold && !InCollectionOnThisThread() &&
+  return !t_collecting_here && !InCollectionOnThisThread() &&
          !CallerIsStopper();
 }
 
@@ -61,20 +55,8 @@ bool WaitForRunningCollection(TriggerState& t) {
   t.holds.fetch_add(1, std::memory_order_relaxed);
   const absl::Time deadline = absl::Now() + kMaxHold;
   bool finished = true;
-  ThreadState* self = CurrentThread();
-  t_in_hold = true;
-  t.held_now.fetch_add(1, std::memory_order_seq_cst);
   cgc_blocking_begin();
   while (t.collecting.load(std::memory_order_acquire) != 0) {
-    if (self != nullptr &&
-        self->merge_pending.load(std::memory_order_acquire)) {
-      // The collection handed this thread its trash (WakeHeldThreads): free
-      // it now, beside the collecting thread, not after the collection.
-      cgc_blocking_end();
-      cgc_safepoint();
-      cgc_blocking_begin();
-      continue;
-    }
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
       finished = false;
@@ -83,8 +65,6 @@ bool WaitForRunningCollection(TriggerState& t) {
     FutexWaitFor(&t.collecting, 1, left);
   }
   cgc_blocking_end();
-  t.held_now.fetch_sub(1, std::memory_order_relaxed);
-  t_in_hold = false;
   if (!finished) {
     t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
     if (t.debug.load(std::memory_order_relaxed) & CGC_DEBUG_STATS) {
@@ -116,15 +96,6 @@ double AllowancesPastGoal(const TriggerState& t) {
 }
 
 }  // namespace
-
-void WakeHeldThreads() {
-  TriggerState& t = g_trigger;
-  // seq_cst with the waiter's increment: a thread that starts waiting after
-  // this load sees its merge_pending (set before) in its first check.
-  if (t.held_now.load(std::memory_order_seq_cst) != 0) {
-    FutexWakeAll(&t.collecting);
-  }
-}
 
 bool HoldWhileCollectionRuns(TriggerState& t) {
   while (t.collecting.load(std::memory_order_acquire) != 0) {

@@ -61,7 +61,6 @@ struct TriggerState {
   std::atomic<uint64_t> deferrals{0};
   std::atomic<uint64_t> triggered{0};
   std::atomic<uint64_t> holds{0};  // batches that waited for a collection
-  std::atomic<uint32_t> held_now{0};  // threads waiting in a hold
   std::atomic<uint64_t> hold_timeouts{0};  // holds that ended at kMaxHold
   std::atomic<bool> enabled{true};
   // The policy in force; it holds its own copy of the config, so deciding
