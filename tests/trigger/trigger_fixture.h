@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <thread>
 
 #include "config.h"
 #include "fake_memory_source.h"
@@ -84,6 +86,19 @@ class TriggerTest : public ::testing::Test {
     Batches(4);
     ASSERT_EQ(fake_.calls, 1);
     Batches(3);
+  }
+  // Starts a collection on another thread through `trigger` (a batch or a
+  // byte check) and returns once it runs; it lasts until *release is set.
+  template <class Fn>
+  std::thread StartCollectionUntil(std::atomic<bool>* release, Fn trigger) {
+    auto walked = std::make_shared<std::atomic<bool>>(false);
+    fake_.during = [walked, release] {
+      *walked = true;
+      while (!*release) std::this_thread::yield();
+    };
+    std::thread collector(trigger);
+    while (!*walked) std::this_thread::yield();
+    return collector;
   }
   // n batches of +256, as the runtime sends them.
   static void Batches(int n) {

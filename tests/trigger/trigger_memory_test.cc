@@ -97,15 +97,10 @@ TEST_F(TriggerTest, DisabledPressureTakesNoByteChecks) {
 // unless its memory runs away (past 3 goal allowances).
 TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
   Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // goal 2 MiB over 0
-  std::atomic<bool> walked{false};
   std::atomic<bool> release{false};
-  fake_.during = [&] {
-    walked = true;
-    while (!release) std::this_thread::yield();
-  };
   mem_.full_page_bytes = 3 * M;
-  std::thread collector([] { OnAllocatedBytes(0); });
-  while (!walked) std::this_thread::yield();
+  std::thread collector =
+      StartCollectionUntil(&release, [] { OnAllocatedBytes(0); });
   mem_.full_page_bytes = 5 * M;  // 1.5 allowances past: held, times out
   OnAllocatedBytes(0);
   EXPECT_EQ(GetTriggerCounters().holds, 1u);
@@ -124,15 +119,10 @@ TEST_F(TriggerTest, PressureHoldsAgainWhenMemoryRunsAway) {
 // just past it (the running collection will bring memory down).
 TEST_F(TriggerTest, PressureHoldsAQuarterAllowancePastTheGoal) {
   Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // goal 2 MiB over 0
-  std::atomic<bool> walked{false};
   std::atomic<bool> release{false};
-  fake_.during = [&] {
-    walked = true;
-    while (!release) std::this_thread::yield();
-  };
   mem_.full_page_bytes = 2 * M + 100 * K;
-  std::thread collector([] { OnAllocatedBytes(0); });
-  while (!walked) std::this_thread::yield();
+  std::thread collector =
+      StartCollectionUntil(&release, [] { OnAllocatedBytes(0); });
   mem_.full_page_bytes = 2 * M + 400 * K;  // 0.2 allowances past: runs on
   OnAllocatedBytes(0);
   EXPECT_EQ(GetTriggerCounters().holds, 0u);

@@ -319,34 +319,15 @@ TEST_F(TriggerTest, HoldIsBoundedWhenTheHeldThreadOwnsALockTheCollectionNeeds) {
   EXPECT_EQ(GetTriggerCounters().hold_timeouts, 1u);
   Batches(4);  // the same collection does not hold this thread again
   EXPECT_EQ(GetTriggerCounters().holds, 1u);
-  held.unlock();
-  collector.join();
-  EXPECT_EQ(fake_.calls, 1);
-}
-
-// Released after kMaxHold, a thread is held again once its young run away
-// (past 4 x the gate): a collection held up under load must not let it make
-// trash without bound (ConcurrentTrashTest saw 450k for a 2000 threshold).
-TEST_F(TriggerTest, HeldAgainWhenYoungRunAway) {
-  Init(Cfg(CGC_TRIGGER_COUNT));
-  std::mutex embedder_lock;
-  std::atomic<bool> walked{false};
-  fake_.during = [&] {
-    walked = true;
-    std::lock_guard<std::mutex> finalizer(embedder_lock);
-  };
-  std::unique_lock<std::mutex> held(embedder_lock);
-  std::thread collector([] { Batches(4); });
-  while (!walked) std::this_thread::yield();
-  Batches(9);  // young 2304: held, released at the bound
-  EXPECT_EQ(GetTriggerCounters().holds, 1u);
-  Batches(6);  // young 3840, under 4 x 1000: runs on
-  EXPECT_EQ(GetTriggerCounters().holds, 1u);
-  Batches(1);  // young 4096: held again
+  // Unless its young run away (past 4 x the gate): a collection held up under
+  // load must not let it make trash without bound (ConcurrentTrashTest saw
+  // 450k for a 2000 threshold).
+  Batches(3);  // young 4096
   EXPECT_EQ(GetTriggerCounters().holds, 2u);
   EXPECT_EQ(GetTriggerCounters().hold_timeouts, 2u);
   held.unlock();
   collector.join();
+  EXPECT_EQ(fake_.calls, 1);
 }
 
 // Without a lock in the way, the held thread waits for the end, then decides.
