@@ -28,6 +28,15 @@ using ForkTimingTest = RuntimeTest;
 // count at zero).
 void QueueToOwner(Node* n) { cgc_decref(Obj(n)); }
 
+// In the child: the object queued behind the one whose destroy the fork cut
+// short was the vanished thread's to merge; a collection must still free it.
+int ChildFreesObjectQueuedBehindTheDrain(const std::atomic<int>& destroyed) {
+  cgc_collect();
+  int failures = destroyed.load() == 1 ? 0 : 1;
+  if (failures != 0) ChildNote("object queued behind the drain not freed");
+  return failures + CollectCycleAndShutDown();
+}
+
 TEST_F(ForkTimingTest, FinalizerRunningOnAnotherThread) {
   ResetSlowHooks();
   std::thread a([] {
@@ -61,12 +70,8 @@ TEST_F(ForkTimingTest, ThreadDetaching) {
   QueueToOwner(after.load());
   queued.store(true);
   WaitForSlowHook();
-  ExpectChildCollectsAndExits([&] {
-    cgc_collect();
-    int failures = after_destroyed.load() == 1 ? 0 : 1;
-    if (failures != 0) ChildNote("object queued behind the drain not freed");
-    return failures + CollectCycleAndShutDown();
-  });
+  ExpectChildCollectsAndExits(
+      [&] { return ChildFreesObjectQueuedBehindTheDrain(after_destroyed); });
   JoinBracketed(b);
 }
 
@@ -89,14 +94,8 @@ TEST_F(ForkTimingTest, ThreadDrainingItsMergeQueue) {
   QueueToOwner(after.load());
   queued.store(true);
   WaitForSlowHook();
-  ExpectChildCollectsAndExits([&] {
-    // The object queued behind the one being destroyed was the vanished
-    // thread's to merge: the child must still free it.
-    cgc_collect();
-    int failures = after_destroyed.load() == 1 ? 0 : 1;
-    if (failures != 0) ChildNote("object queued behind the drain not freed");
-    return failures + CollectCycleAndShutDown();
-  });
+  ExpectChildCollectsAndExits(
+      [&] { return ChildFreesObjectQueuedBehindTheDrain(after_destroyed); });
   done.store(true);
   JoinBracketed(b);
 }

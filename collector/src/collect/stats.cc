@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "abi.h"
+#include "registry.h"
 #include "seams.h"
 #include "thread_state.h"
 

@@ -60,10 +60,7 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   // Allocation is a safepoint: a thread that allocates but never polls must
   // not keep a stop waiting (and allocate on while it waits). Serve the
   // owner's merge queue here too, for threads that rarely poll.
-  if ((ci::g_safepoint_word.load(std::memory_order_relaxed) &
-       ci::kStopRequested) != 0) {
-    ci::SafepointSlow();
-  }
+  ci::ParkIfStopRequested();
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
   auto* o =
@@ -108,11 +105,8 @@ CGC_API void* cgc_malloc(size_t n) {
   ci::ThreadState* ts = AttachedThread("cgc_malloc");
   if (ts == nullptr) return nullptr;
   ci::RunningIfBracketed running(ts);
-  if (!running.bracketed() &&
-      (ci::g_safepoint_word.load(std::memory_order_relaxed) &
-       ci::kStopRequested) != 0) {
-    ci::SafepointSlow();  // a payload-allocating loop is a safepoint too
-  }
+  // A payload-allocating loop is a safepoint too.
+  if (!running.bracketed()) ci::ParkIfStopRequested();
   void* p = cyclegc::alloc::Malloc(ts->heaps, n);
   if (p == nullptr) {
     ci::SetLastError(

@@ -50,6 +50,13 @@ inline void CheckCallerStoppedTheWorld(const char* where) {
 // calling thread's merge queue.
 void SafepointSlow();
 
+// The stop half of a safepoint, for paths that serve their merge queue
+// themselves (allocation): one relaxed load unless a stop is requested.
+inline void ParkIfStopRequested() {
+  if ((g_safepoint_word.load(std::memory_order_relaxed) & kStopRequested) != 0)
+    SafepointSlow();
+}
+
 // Figures of the last stop (for benchmarks and the collector's events).
 uint64_t LastTimeToSafepointNs();
 

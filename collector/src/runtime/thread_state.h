@@ -93,17 +93,6 @@ struct ThreadState {
 // TLS: one load relative to the thread pointer.
 ThreadState* CurrentThread();
 
-// Counts the death of a collected object on the calling thread (ts may be
-// null). Per thread, not one shared atomic: with threads freeing their own
-// trash in parallel, a shared counter's line bounced between cores at every
-// death (5% of a 2-thread chain run).
-void CountCollectedDeath(ThreadState* ts);
-// Every thread's count plus those of threads gone (RegistryRemove folds
-// them). Takes the registry lock shared: not while the caller stops the world.
-uint64_t CollectedDeaths();
-// Zeroes the counts (cgc_init).
-void ResetCollectedDeaths();
-
 // Attach/detach the calling thread (cgc_thread_attach/detach and the exit
 // hook). Attach fails (changing nothing) if already attached.
 int AttachCurrentThread();

@@ -41,11 +41,10 @@ bool MayHold() {
          !CallerIsStopper();
 }
 
-// Young ran more than kHoldFactor x the hold gate ahead of a running
-// collection.
-bool FarAhead(const TriggerState& t, size_t young) {
+// Young ran more than `factor` x the hold gate ahead of a running collection.
+bool YoungAhead(const TriggerState& t, size_t young, size_t factor) {
   size_t gate = t.hold_gate.load(std::memory_order_relaxed);
-  return gate != kClosed && young / kHoldFactor > gate;
+  return gate != kClosed && young / factor > gate;
 }
 
 // Waits, counted as stopped (the collection stops the world again to reap
@@ -78,13 +77,6 @@ bool WaitForRunningCollection(TriggerState& t) {
   return finished;
 }
 
-// Young ran more than kRunawayYoungFactor x the hold gate ahead of a running
-// collection that already held this thread for kMaxHold.
-bool RunawayAhead(const TriggerState& t, size_t young) {
-  size_t gate = t.hold_gate.load(std::memory_order_relaxed);
-  return gate != kClosed && young / kRunawayYoungFactor > gate;
-}
-
 // Goal allowances memory ran past the policy's goal (0 for count-driven
 // policies).
 double AllowancesPastGoal(const TriggerState& t) {
@@ -102,12 +94,14 @@ bool HoldWhileCollectionRuns(TriggerState& t) {
     if (!MayHold()) return false;
     double past_goal = AllowancesPastGoal(t);
     const size_t young = t.young.Load();
-    if (!FarAhead(t, young) && past_goal <= kFarPastGoal) return false;
+    if (!YoungAhead(t, young, kHoldFactor) && past_goal <= kFarPastGoal) {
+      return false;
+    }
     // Collections end in epoch order: the running one is known by the epoch
     // before its end.
     uint64_t running = t.epoch.load(std::memory_order_acquire);
     if (t_hold_expired_epoch == running && past_goal <= kRunawayPastGoal &&
-        !RunawayAhead(t, young)) {
+        !YoungAhead(t, young, kRunawayYoungFactor)) {
       return false;
     }
     if (!WaitForRunningCollection(t)) {
