@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "census.h"
 #include "cyclegc/cyclegc.h"
 #include "events.h"
@@ -92,6 +93,38 @@ TEST_F(ObserveTest, PauseEndsAtTheRestartBeforeDestruction) {
   EXPECT_LT(stop.pause_mark_ns, slow_ns);
   EXPECT_GT(stop.mark_restart_ns, 0u);
   EXPECT_GE(stop.duration_ns, slow_ns);
+}
+
+TEST_F(ObserveTest, AnotherThreadsTrashTakesOneStop) {
+  // Trash owned by another attached thread (blocked here, so it cannot drain
+  // a merge queue): adopted with the world stopped, its counts read exactly
+  // after the clears and its release frees it here. No second stop for a
+  // survivor check or a reap (other pause time 0), and all of it is freed
+  // before cgc_collect returns.
+  constexpr int kCycles = 200;
+  absl::Notification made, done;
+  std::thread owner([&] {
+    ASSERT_EQ(cgc_thread_attach(), CGC_OK);
+    MakeCycles(kCycles);
+    made.Notify();
+    cgc_blocking_begin();
+    done.WaitForNotification();
+    cgc_blocking_end();
+    cgc_thread_detach();
+  });
+  made.WaitForNotification();
+  const int destroyed = g_counters.destroyed.load();
+  g_events.clear();
+  ASSERT_EQ(cgc_callback_add(&RecordEvent, nullptr), CGC_OK);
+  EXPECT_EQ(cgc_collect(), 2u * kCycles);
+  ASSERT_EQ(cgc_callback_remove(&RecordEvent, nullptr), CGC_OK);
+  EXPECT_EQ(g_counters.destroyed.load(), destroyed + 2 * kCycles);
+  ASSERT_EQ(g_events.size(), 2u);
+  const cgc_event& stop = g_events[1];
+  EXPECT_EQ(stop.collected, 2u * kCycles);
+  EXPECT_EQ(stop.pause_ns, stop.pause_mark_ns + stop.pause_resurrect_ns);
+  done.Notify();
+  owner.join();
 }
 
 TEST_F(ObserveTest, StatsAccumulate) {

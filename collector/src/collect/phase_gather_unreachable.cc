@@ -2,6 +2,7 @@
 // cyclic trash).
 #include "object.h"
 #include "phases.h"
+#include "refcount.h"
 
 namespace cyclegc::internal {
 
@@ -17,7 +18,8 @@ bool GatherUnreachable(CollectionState& state) {
     SetGcBits(o, kGcUnreachable);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
     // clears) can free it under the collector. Released in ReleaseUnreachable.
-    cgc_incref(o);
+    // Another thread's object is adopted (merged) on the way.
+    HoldForCollection(o);
     (void)state.unreachable.Push(o);  // reserved above
     return true;
   });

@@ -72,6 +72,22 @@ bool TryIncref(cgc_object* o) {
   }
 }
 
+void HoldForCollection(cgc_object* o) {
+  CGC_DCHECK_WORLD_STOPPED();
+  const uint8_t flags =
+      std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_relaxed);
+  const uintptr_t tid = Tid(o).load(std::memory_order_relaxed);
+  const intptr_t state =
+      Shared(o).load(std::memory_order_relaxed) & kSharedStateMask;
+  if (tid != 0 && tid != CurrentThreadId() &&
+      (flags & (kRefPerThread | kRefInMergeQueue)) == 0 &&
+      state != kSharedQueued) {
+    (void)ExplicitMerge(o, 1);
+    return;
+  }
+  cgc_incref(o);
+}
+
 size_t TotalRefcount(const cgc_object* o) { return TotalRefcountInline(o); }
 
 bool CallerHoldsSoleReference(const cgc_object* co) {
