@@ -20,7 +20,7 @@ Config PressureConfig() {
   Config c;
   c.trigger = CGC_TRIGGER_PRESSURE;
   c.threshold = 2000;
-  c.defer_cap = 40;  // backstop 80,000 young objects
+  c.defer_cap = 40;  // a deferral cap: not the backstop's business
   return c;          // growth and floor: the policy's own (50%, 2 MiB)
 }
 
@@ -64,17 +64,16 @@ TEST_F(PressurePolicyTest, GrowthPastTheGoalStartsACollectionWithFewObjects) {
 
 TEST_F(PressurePolicyTest, FloorKeepsASmallHeapFromCollecting) {
   // 1 MiB survived: 50% would be 512 KiB, the 2 MiB floor rules.
-  EXPECT_EQ(DecideAt(3 * M, Snap(50000, 100, 1 * M)).verdict,
-            Decision::kNotYet);
-  EXPECT_EQ(DecideAt(3 * M + 1, Snap(50000, 100, 1 * M)).verdict,
+  EXPECT_EQ(DecideAt(3 * M, Snap(1000, 100, 1 * M)).verdict, Decision::kNotYet);
+  EXPECT_EQ(DecideAt(3 * M + 1, Snap(1000, 100, 1 * M)).verdict,
             Decision::kCollect);
 }
 
 TEST_F(PressurePolicyTest, CountBackstopCatchesTrashThatHoldsLittleMemory) {
   // Memory flat: nothing before the backstop, then a collection for it.
-  EXPECT_EQ(policy_->gate(0), 80000u);
-  EXPECT_EQ(DecideAt(1 * M, Snap(80000, 0, 1 * M)).verdict, Decision::kNotYet);
-  Decision d = DecideAt(1 * M, Snap(80001, 0, 1 * M));
+  EXPECT_EQ(policy_->gate(0), 2000u);
+  EXPECT_EQ(DecideAt(1 * M, Snap(2000, 0, 1 * M)).verdict, Decision::kNotYet);
+  Decision d = DecideAt(1 * M, Snap(2001, 0, 1 * M));
   EXPECT_EQ(d.verdict, Decision::kCollect);
   EXPECT_EQ(d.reason, CGC_REASON_COUNT_BACKSTOP);
 }

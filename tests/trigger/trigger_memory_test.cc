@@ -65,9 +65,9 @@ TEST_F(TriggerTest, PressureBaselineLeavesOutAllocationDuringTheCollection) {
 }
 
 TEST_F(TriggerTest, PressureCountBackstopWithFlatMemory) {
-  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // backstop 40 x 2000
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // backstop: the threshold
   mem_.full_page_bytes = 1 * M;
-  Batches(312);  // 79,872 young
+  Batches(7);  // 1792 young
   EXPECT_EQ(fake_.calls, 0);
   Batches(1);
   ASSERT_EQ(fake_.calls, 1);

@@ -3,10 +3,14 @@
 // the heap goal (heap_goal.h) set by what survived the last one; threads
 // check it every ByteCheckStep bytes they allocate, so payload-heavy trash is
 // caught within a step, whatever the object count. Trash that holds little
-// memory is caught by a count backstop: defer_cap x threshold young objects
-// (80,000 by default), and never fewer than survived the last collection, so
-// the backstop's work stays linear in allocation too. There is no deferral:
-// memory that did not grow is no reason to wait once the backstop passed.
+// memory is caught by a count backstop: threshold young objects (2000 by
+// default), and never fewer than survived the last collection, so the
+// backstop's work stays linear in allocation too. Not later: small trash
+// collected often costs no more time than collected rarely (each object is
+// marked once either way, and a small set stays in cache) and holds far less
+// memory (2 threads, chain c=10 e=0: 7 MB at 2000, 14 MB at 80,000; see
+// docs/STATUS.md, session 7). There is no deferral: memory that did not grow
+// is no reason to wait once the backstop passed.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -27,11 +31,10 @@ constexpr size_t kChecksPerAllowance = 16;
 
 class PressurePolicy final : public Policy {
  public:
-  PressurePolicy(const Config& c, MemorySource* mem)
-      : config_(c), mem_(mem), backstop_(Backstop(c)) {}
+  PressurePolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
   cgc_trigger_kind kind() const override { return CGC_TRIGGER_PRESSURE; }
   size_t gate(size_t long_lived) const override {
-    return std::max(backstop_, long_lived);
+    return std::max(config_.threshold, long_lived);
   }
   Decision Decide(const TriggerSnapshot& s) const override {
     Decision d;
@@ -70,15 +73,8 @@ class PressurePolicy final : public Policy {
   }
 
  private:
-  static size_t Backstop(const Config& c) {
-    double b = static_cast<double>(c.threshold) * c.defer_cap;
-    if (b >= static_cast<double>(SIZE_MAX)) return SIZE_MAX;
-    return std::max<size_t>(c.threshold, static_cast<size_t>(b));
-  }
-
   Config config_;
   MemorySource* mem_;
-  size_t backstop_;
 };
 
 }  // namespace
