@@ -324,11 +324,11 @@ TEST(TriggerName, NamesEveryPolicy) {
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_COUNT), "count");
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_PACED), "paced");
   EXPECT_STREQ(TriggerName(CGC_TRIGGER_PRESSURE), "pressure");
-  EXPECT_STREQ(TriggerName(static_cast<cgc_trigger_kind>(5)), "unknown");
+  EXPECT_STREQ(TriggerName(CGC_TRIGGER_KIND_END), "unknown");
   // The public lookup iterates the same table.
   int n = 0;
   while (cgc_trigger_name(static_cast<cgc_trigger_kind>(n)) != nullptr) ++n;
-  EXPECT_EQ(n, 5);
+  EXPECT_EQ(n, CGC_TRIGGER_KIND_END);
   EXPECT_EQ(cgc_trigger_name(static_cast<cgc_trigger_kind>(-1)), nullptr);
 }
 

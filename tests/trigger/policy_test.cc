@@ -2,12 +2,16 @@
 #include "policy.h"
 
 #include <memory>
+#include <set>
+#include <span>
+#include <string>
 
 #include "config.h"
 #include "fake_memory_source.h"
 #include "gtest/gtest.h"
 #include "heap_goal.h"
 #include "policy_paced.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -397,10 +401,24 @@ TEST(PacedPolicy, ThresholdZeroNeverCollects) {
 
 TEST(MakePolicy, BuildsTheConfiguredKind) {
   FakeMemorySource mem;
-  for (cgc_trigger_kind k : {CGC_TRIGGER_FULLPAGES, CGC_TRIGGER_RSS,
-                             CGC_TRIGGER_COUNT, CGC_TRIGGER_PACED}) {
+  for (int i = 0; i < CGC_TRIGGER_KIND_END; ++i) {
+    const auto k = static_cast<cgc_trigger_kind>(i);
     EXPECT_EQ(MakePolicy(BaseConfig(k), &mem)->kind(), k);
   }
+}
+
+// Each policy file defines its own row: one per kind, in enum order.
+TEST(PolicyTable, EveryKindHasItsOwnRow) {
+  std::span<const PolicyInfo> rows = Policies();
+  ASSERT_EQ(rows.size(), static_cast<size_t>(CGC_TRIGGER_KIND_END));
+  std::set<std::string> names;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(static_cast<size_t>(rows[i].kind), i);
+    EXPECT_EQ(FindPolicy(static_cast<int>(i)), &rows[i]);
+    EXPECT_TRUE(names.insert(rows[i].name).second) << rows[i].name;
+  }
+  EXPECT_EQ(FindPolicy(-1), nullptr);
+  EXPECT_EQ(FindPolicy(CGC_TRIGGER_KIND_END), nullptr);
 }
 
 }  // namespace

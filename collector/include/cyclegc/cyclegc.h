@@ -121,10 +121,13 @@ typedef enum cgc_trigger_kind {
   CGC_TRIGGER_PACED = 3,     /* heap goal on full-page bytes + soft limit */
   CGC_TRIGGER_PRESSURE = 4,  /* default: full-page bytes past a goal start a
                                 collection; a count backstop */
+  CGC_TRIGGER_KIND_END       /* one past the last kind (not a policy); a new
+                                policy goes just before it */
 } cgc_trigger_kind;
 
 /* The policy's CYCLEGC_TRIGGER name ("pressure", ...), or NULL for a value
- * outside the enum. Kinds are dense from 0: iterate until NULL. */
+ * outside the enum. Kinds are dense from 0 to CGC_TRIGGER_KIND_END - 1:
+ * iterate until NULL. */
 CGC_API const char *cgc_trigger_name(cgc_trigger_kind kind);
 
 /* Debug flags (CYCLEGC_DEBUG=stats,census,cycles). */

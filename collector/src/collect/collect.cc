@@ -14,14 +14,11 @@
 //      the rest, handing other threads' objects to their owners, and reap
 //      what that queued (ReapDeferredDeaths).
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
+// How a collection is asked for, one at a time: collect_entry.cc.
 #include "collect.h"
 
 #include <atomic>
-#include <new>
-#include <thread>
 
-#include "absl/base/const_init.h"
-#include "absl/synchronization/mutex.h"
 #include "alloc_hooks/alloc_hooks.h"
 #include "census.h"
 #include "collect_stops.h"
@@ -33,13 +30,10 @@
 #include "seams.h"
 #include "stats.h"
 #include "stop_the_world.h"
-#include "thread_state.h"
 
 namespace cyclegc::internal {
 namespace {
 
-absl::Mutex g_collect_mu(absl::kConstInit);
-thread_local bool t_in_collection = false;
 // UnreachableMayRevive (seams.h). Opened by the collecting thread before any
 // callback or finalizer can make a weakref to trash, closed with the world
 // stopped for the recheck (or before the clears if nothing ran): a getter
@@ -80,8 +74,8 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
   return ok;
 }
 
-// Returns the number of objects freed; *status gets 0 or the CGC_E* error
-// that cut the collection short.
+}  // namespace
+
 size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
                      int* status) {
   const uint64_t start_ns = NowNs();
@@ -174,85 +168,17 @@ size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
   return ev.collected;
 }
 
-}  // namespace
-
-bool InCollectionOnThisThread() { return t_in_collection; }
-
 bool UnreachableMayRevive() {
   return g_unreachable_may_revive.load(std::memory_order_acquire);
 }
 
-void CollectionAfterForkChild() {
-  if (!t_in_collection) {
-    new (&g_collect_mu) absl::Mutex();
-    // The parent's collection never finishes here; its trash stays refused
-    // (and held: cgc_shutdown frees every object).
-    g_unreachable_may_revive.store(false, std::memory_order_relaxed);
-    if (CollectionState* st = g_running_state.exchange(nullptr)) {
-      FreeArrays(*st);
-    }
+void ForgetRunningCollectionAfterFork() {
+  // The parent's collection never finishes here; its trash stays refused
+  // (and held: cgc_shutdown frees every object).
+  g_unreachable_may_revive.store(false, std::memory_order_relaxed);
+  if (CollectionState* st = g_running_state.exchange(nullptr)) {
+    FreeArrays(*st);
   }
-}
-
-bool RunExclusively(absl::FunctionRef<void()> fn) {
-  if (t_in_collection) return false;
-  if (!g_collect_mu.TryLock()) {
-    // Wait as a stopped thread: the running collection may stop the world.
-    cgc_blocking_begin();
-    g_collect_mu.Lock();
-    g_collect_mu.Unlock();
-    cgc_blocking_end();
-    return false;
-  }
-  t_in_collection = true;
-  fn();
-  t_in_collection = false;
-  g_collect_mu.Unlock();
-  return true;
-}
-
-int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed) {
-  *freed = 0;
-  if (CurrentThread() == nullptr) {
-    return SetLastError(CGC_ESTATE,
-                        "collection: the calling thread is not attached");
-  }
-  if (t_in_collection) {
-    return SetLastError(CGC_ESTATE,
-                        "collection: asked for from inside a collection (a "
-                        "finalizer, callback, clear or destroy it runs)");
-  }
-  // Deaths a detaching thread still owes (its final queue drain) belong to
-  // this collection's picture of the heap.
-  WaitForDetachingThreads();
-  int status = CGC_OK;
-  RunExclusively([&] { *freed = RunCollection(reason, figures, &status); });
-  return status;
-}
-
-size_t Collect(cgc_reason reason, const TriggerFigures& figures) {
-  if (t_in_collection) return 0;  // a trigger check inside user code: no error
-  size_t freed = 0;
-  (void)CollectEx(reason, figures, &freed);
-  return freed;
 }
 
 }  // namespace cyclegc::internal
-
-extern "C" int cgc_collect_ex(size_t* freed) {
-  using namespace cyclegc::internal;
-  cgc_stats now{};
-  TriggerFillStats(&now);
-  TriggerFigures figures;
-  figures.young = now.young;
-  size_t n = 0;
-  int rc = CollectEx(CGC_REASON_EXPLICIT, figures, &n);
-  if (freed != nullptr) *freed = n;
-  return rc;
-}
-
-extern "C" size_t cgc_collect(void) {
-  size_t freed = 0;
-  (void)cgc_collect_ex(&freed);
-  return freed;
-}

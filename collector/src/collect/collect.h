@@ -28,6 +28,17 @@ bool RunExclusively(absl::FunctionRef<void()> fn);
 // Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
 // collection) or CGC_ENOMEM; *freed gets the objects freed either way.
 int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed);
+
+// One collection, the steps at the top of collect.cc; the caller made it the
+// one in progress (RunExclusively). Returns the number of objects freed;
+// *status gets 0 or the CGC_E* error that cut the collection short.
+size_t RunCollection(cgc_reason reason, const TriggerFigures& figures,
+                     int* status);
+
+// fork() child, no collection running on this thread: drops the parent's
+// collection in progress, if any (its arrays are freed; its trash stays).
+void ForgetRunningCollectionAfterFork();
+
 }  // namespace cyclegc::internal
 
 #endif  // CYCLEGC_COLLECTOR_COLLECT_H_

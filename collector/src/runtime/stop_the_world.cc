@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <new>
 #include <thread>
-#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -38,8 +37,6 @@ absl::CondVar g_restart_cv;
 bool g_stop_requested ABSL_GUARDED_BY(g_stw_mu) = false;
 std::atomic<uintptr_t> g_stopper_tid{0};
 std::atomic<uint64_t> g_last_tts_ns{0};
-// Objects whose merged count was zero while stopped; released on restart.
-std::vector<cgc_object*>* g_release_after_start = nullptr;
 
 bool AllOthersStopped(uintptr_t self) {
   bool all = true;
@@ -93,13 +90,6 @@ uint64_t LastTimeToSafepointNs() {
   return g_last_tts_ns.load(std::memory_order_relaxed);
 }
 
-void KeepForReleaseAfterStart(cgc_object* o) {
-  if (g_release_after_start == nullptr) {
-    g_release_after_start = new std::vector<cgc_object*>();
-  }
-  g_release_after_start->push_back(o);
-}
-
 uint64_t StopTheWorld() {
   ThreadState* self = CurrentThread();
   const uintptr_t self_tid = CurrentThreadId();
@@ -145,18 +135,7 @@ uint64_t StopTheWorld() {
 }
 
 uint64_t StartTheWorld() {
-  std::vector<cgc_object*>* release = g_release_after_start;
-  g_release_after_start = nullptr;
-  // Published while the registry lock is held, unpublished (and freed) under
-  // it again: fork()'s prepare handler takes it, so a child sees the list
-  // whole or not at all.
-  ThreadState* self = CurrentThread();
-  DrainFrame frame;
-  if (release != nullptr && self != nullptr) {
-    frame.objects = release;
-    frame.outer = self->releasing.load(std::memory_order_relaxed);
-    self->releasing.store(&frame, std::memory_order_relaxed);
-  }
+  KeptObjects kept;  // taken while the registry lock is held
   {
     absl::MutexLock lock(&g_stw_mu);
     g_stop_requested = false;
@@ -166,19 +145,7 @@ uint64_t StartTheWorld() {
   }
   RegistryMutex().Unlock();
   const uint64_t restart_ns = NowNs();
-  if (release != nullptr) {
-    for (size_t i = 0; i < release->size(); ++i) {
-      frame.next.store(i + 1, std::memory_order_relaxed);
-      cgc_decref((*release)[i]);
-    }
-    if (self != nullptr) {
-      MutatorRegistryReaderLock registry_lock;
-      self->releasing.store(frame.outer, std::memory_order_relaxed);
-      delete release;
-    } else {
-      delete release;
-    }
-  }
+  kept.Release();
   return restart_ns;
 }
 

@@ -2,6 +2,8 @@
 #ifndef CYCLEGC_COLLECTOR_STOP_THE_WORLD_INTERNAL_H_
 #define CYCLEGC_COLLECTOR_STOP_THE_WORLD_INTERNAL_H_
 
+#include <vector>
+
 #include "absl/synchronization/mutex.h"
 #include "cyclegc/cyclegc.h"
 #include "seams.h"
@@ -12,6 +14,23 @@ namespace cyclegc::internal {
 // While stopped: `o` (count zero after a merge) is given one count that
 // StartTheWorld() releases once the world runs, so destroy never runs stopped.
 void KeepForReleaseAfterStart(cgc_object* o);
+
+// StartTheWorld()'s share of those (release_after_start.cc): constructed
+// before the restart, registry lock held, it takes the kept objects and
+// publishes them on the calling thread for a fork() child; Release(), world
+// running and the lock released, drops their counts and frees the list.
+class KeptObjects {
+ public:
+  KeptObjects();
+  KeptObjects(const KeptObjects&) = delete;
+  KeptObjects& operator=(const KeptObjects&) = delete;
+  void Release();
+
+ private:
+  std::vector<cgc_object*>* list_;
+  ThreadState* self_;
+  DrainFrame frame_;
+};
 // Parks the calling thread until the world restarts.
 void ParkWhileStopped(ThreadState* ts);
 // fork(): the lock the prepare handler holds, and the child's reset.

@@ -76,7 +76,8 @@ void FillConfigDefaults(cgc_config* config);
 absl::Status ValidateConfig(const Config& config);
 
 // The growth floor and the growth in force: the config's values, or for the
-// AUTO values the policy's own (policy_table.cc says which and why).
+// AUTO values the policy's own (its row in policy_<name>.cc says which and
+// why).
 size_t MemMinFloor(const Config& config);
 double MemGrowth(const Config& config);
 

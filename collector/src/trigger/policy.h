@@ -136,7 +136,8 @@ std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
                                         MemorySource* mem);
 std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
                                            MemorySource* mem);
-// The policy config.trigger names (policy_table.cc). `mem` must outlive it.
+// The policy config.trigger names (its row in policy_table.h's table). `mem`
+// must outlive it.
 std::unique_ptr<Policy> MakePolicy(const Config& config, MemorySource* mem);
 
 }  // namespace cyclegc::internal

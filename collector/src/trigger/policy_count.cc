@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "policy.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -33,6 +34,14 @@ class CountPolicy final : public Policy {
 
 std::unique_ptr<Policy> MakeCountPolicy(const Config& config, MemorySource*) {
   return std::make_unique<CountPolicy>(config);
+}
+
+// The row. count reads no memory: its floor and growth are never used.
+template <>
+const PolicyInfo& PolicyRow<CGC_TRIGGER_COUNT>() {
+  static constexpr PolicyInfo kRow{CGC_TRIGGER_COUNT, "count", 128 * kKiB, 0.10,
+                                   &MakeCountPolicy};
+  return kRow;
 }
 
 }  // namespace cyclegc::internal

@@ -1,4 +1,4 @@
-// fullpages (default): the rss rule with the memory estimate taken from the
+// fullpages: the rss rule with the memory estimate taken from the
 // allocator: the summed bytes of full mimalloc pages over all threads (live
 // and exited). Exact under mimalloc's page retention, and cheap: relaxed loads
 // of per-thread counters; no syscall, no heap walk, no stop of the world.
@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "policy.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -38,6 +39,15 @@ class FullPagesPolicy final : public Policy {
 std::unique_ptr<Policy> MakeFullPagesPolicy(const Config& config,
                                             MemorySource* mem) {
   return std::make_unique<FullPagesPolicy>(config, mem);
+}
+
+// The row. Growth: CPython 3.14t's 10%; floor: one small mimalloc page (the
+// estimate grows in pages).
+template <>
+const PolicyInfo& PolicyRow<CGC_TRIGGER_FULLPAGES>() {
+  static constexpr PolicyInfo kRow{CGC_TRIGGER_FULLPAGES, "fullpages",
+                                   64 * kKiB, 0.10, &MakeFullPagesPolicy};
+  return kRow;
 }
 
 }  // namespace cyclegc::internal

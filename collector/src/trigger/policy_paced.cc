@@ -17,6 +17,7 @@
 
 #include "heap_goal.h"
 #include "policy.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 
@@ -83,6 +84,14 @@ class PacedPolicy final : public Policy {
 std::unique_ptr<Policy> MakePacedPolicy(const Config& config,
                                         MemorySource* mem) {
   return std::make_unique<PacedPolicy>(config, mem);
+}
+
+// The row: a Go-like heap goal at CPython's 10% growth.
+template <>
+const PolicyInfo& PolicyRow<CGC_TRIGGER_PACED>() {
+  static constexpr PolicyInfo kRow{CGC_TRIGGER_PACED, "paced", 128 * kKiB, 0.10,
+                                   &MakePacedPolicy};
+  return kRow;
 }
 
 }  // namespace cyclegc::internal

@@ -19,6 +19,7 @@
 
 #include "heap_goal.h"
 #include "policy.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -82,6 +83,17 @@ class PressurePolicy final : public Policy {
 std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
                                            MemorySource* mem) {
   return std::make_unique<PressurePolicy>(config, mem);
+}
+
+// The row. Memory starts collections, so the goal sets how often: 50% of the
+// surviving heap bounds the trash a collection leaves to half the live set,
+// and the 2 MiB floor keeps a small heap from collecting on every page (4 MiB,
+// Go's minimum heap, cost peak RSS: docs/configuration.md).
+template <>
+const PolicyInfo& PolicyRow<CGC_TRIGGER_PRESSURE>() {
+  static constexpr PolicyInfo kRow{CGC_TRIGGER_PRESSURE, "pressure", 2 * kMiB,
+                                   0.50, &MakePressurePolicy};
+  return kRow;
 }
 
 }  // namespace cyclegc::internal

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "policy.h"
+#include "policy_table.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -44,6 +45,14 @@ class RssPolicy final : public Policy {
 
 std::unique_ptr<Policy> MakeRssPolicy(const Config& config, MemorySource* mem) {
   return std::make_unique<RssPolicy>(config, mem);
+}
+
+// The row. CPython 3.14t's 10% growth and 128 KiB floor: the faithful base.
+template <>
+const PolicyInfo& PolicyRow<CGC_TRIGGER_RSS>() {
+  static constexpr PolicyInfo kRow{CGC_TRIGGER_RSS, "rss", 128 * kKiB, 0.10,
+                                   &MakeRssPolicy};
+  return kRow;
 }
 
 }  // namespace cyclegc::internal
