@@ -24,7 +24,7 @@ std::string PointJson(const PointSpec& p) {
 std::string StringList(const std::vector<std::string>& v) {
   std::vector<std::string> quoted;
   for (const std::string& s : v) quoted.push_back(JsonString(s));
-  return "[" + absl::StrJoin(quoted, ", ") + "]";
+  return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
 }
 
 template <typename T>
@@ -166,8 +166,8 @@ absl::Status SaveSweep(const Sweep& sweep, const std::string& stem) {
     return absl::InternalError("cannot rename " + tmp);
   }
   std::string csv = CsvRow({"wl", "cycle", "extra", "live", "cyc", "threads",
-                            "policy", "repeat", "ceiling", "series",
-                            "rss_peak", "live_bytes", "error"});
+                            "policy", "repeat", "ceiling", "series", "rss_peak",
+                            "live_bytes", "error"});
   for (const SweepRun& r : sweep.runs) {
     const PointSpec& p = r.result.point;
     csv += CsvRow({p.wl, absl::StrCat(p.cycle), absl::StrCat(p.extra),
@@ -196,7 +196,8 @@ std::string SettingsDiffer(const SweepMeta& a, const SweepMeta& b) {
   check("bases", absl::StrJoin(a.bases, ","), absl::StrJoin(b.bases, ","));
   check("ceiling", a.ceiling ? "yes" : "no", b.ceiling ? "yes" : "no");
   auto env = [](const SweepMeta& m) {
-    return "{" + absl::StrJoin(m.env, " ", absl::PairFormatter("=")) + "}";
+    return absl::StrCat(
+        "{", absl::StrJoin(m.env, " ", absl::PairFormatter("=")), "}");
   };
   check("CYCLEGC_*/MIMALLOC_* settings", env(a), env(b));
   // The points and run lengths, compared as the file writes them.
