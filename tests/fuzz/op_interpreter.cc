@@ -66,9 +66,9 @@ struct Observed {
     int id;
     uint64_t collection;  // made during this collection (1-based)
   };
-  std::vector<Made> made;  // by callbacks
+  std::vector<Made> made;         // by callbacks
   std::vector<int> got_in_clear;  // ids a collector's clear got (this op)
-  bool probing = true;     // clears probe their object's weakref
+  bool probing = true;            // clears probe their object's weakref
 };
 Observed* g_obs = nullptr;
 
@@ -949,7 +949,12 @@ class Interpreter {
       for (uint64_t i = before; i < obs_.collections; ++i) model_.Collect();
       Check(kWorkerExit, true);
     }
-    for (int round = 0; round < 4 && result_.error.empty(); ++round) {
+    // Each round that leaves handles ran a finalizer or a weakref callback
+    // that resurrected something, and each runs at most once: the rounds are
+    // bounded by the objects and weakrefs made (a fixed 4 cut a chain of
+    // resurrections short, and the model then rightly kept an object).
+    const size_t rounds = model_.objs.size() + model_.weaks.size() + 1;
+    for (size_t round = 0; round < rounds && result_.error.empty(); ++round) {
       while (!model_.handles.empty() && result_.error.empty()) Step(kRelease);
       if (result_.error.empty()) Step(kCollect);
       if (model_.handles.empty()) break;  // nothing was resurrected
