@@ -4,15 +4,16 @@
 //   2. Walk every GC heap, computing each object's refcount
 //      (phase_walk_heaps).
 //   3. Subtract references internal to the heap (phase_subtract_refs).
-//   4. Mark what the roots reach (phase_mark_reachable); the rest is trash
+//   4. Mark what the roots reach (phase_mark_reachable); the rest is trash,
+//      held by the collector, other threads' objects adopted (merged)
 //      (phase_gather_unreachable); clear weakrefs to it (phase_weakrefs).
 //   5. Restart the world. Run weakref callbacks and finalizers (world
 //      running, phase_finalize); if any ran, stop again and drop what they
 //      resurrected (phase_resurrect).
 //   6. Clear the trash (phase_clear); unless each object is then held by the
 //      collector alone, stop and keep what the clears resurrected; release
-//      the rest, handing other threads' objects to their owners, and reap
-//      what that queued (ReapDeferredDeaths).
+//      the rest (adopted objects die here), and reap what their deaths
+//      queued to other threads (ReapDeferredDeaths).
 //   7. Report: event, stats, the trigger's baseline (TriggerOnCollectionDone).
 // How a collection is asked for, one at a time: collect_entry.cc.
 #include "collect.h"

@@ -44,8 +44,9 @@ void KeepSurvivorsOfClear(CollectionState& state) {
 }
 
 void ReleaseUnreachable(CollectionState& state) {
-  // Most releases of other threads' objects queue them to their owners:
-  // batch those hand-overs, one per owner.
+  // Adopted members die here; the deaths and the members that kept an owner
+  // (per-thread counted, queued) queue other threads' objects to their
+  // owners: batch those hand-overs, one per owner.
   MergeBatch batch;
   for (cgc_object* o : state.unreachable) cgc_decref(o);
 }

@@ -97,7 +97,8 @@ bool MarkReachableFromRoots(CollectionState& state);
 
 // World stopped. Unmarked members become the unreachable set: kGcUnreachable
 // set and one reference held each, so none is freed under the collector while
-// callbacks, finalizers and clears run. False on out-of-memory (nothing done).
+// callbacks, finalizers and clears run; other threads' members are adopted
+// (HoldForCollection, refcount.h). False on out-of-memory (nothing done).
 bool GatherUnreachable(CollectionState& state);
 
 // World stopped. Clears weakrefs to the unreachable set (so nothing can reach
