@@ -15,7 +15,7 @@ bool GatherUnreachable(CollectionState& state) {
   if (!state.unreachable.Reserve(count)) return false;
   ForEachMember(state, [&state](cgc_object* o) {
     if ((GcScratch(o) & kMarked) != 0) return true;
-    SetGcBits(o, kGcUnreachable);
+    StoreGcBitsExclusive(o, kGcUnreachable, 0);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
     // clears) can free it under the collector. Released in ReleaseUnreachable.
     // Another thread's object is adopted (merged) on the way.

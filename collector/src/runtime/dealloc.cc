@@ -99,12 +99,9 @@ void RunDeferredDeaths() {
 void Dealloc(cgc_object* o) {
   ThreadState* ts = CurrentThread();
   // Not visible to the collector from here on; a tracked death is a young -1.
-  const uint8_t old = std::atomic_ref<uint8_t>(o->ob_gc_bits_)
-                          .fetch_or(kGcDying, std::memory_order_relaxed);
-  if ((old & kGcTracked) != 0) {
-    ClearGcBits(o, kGcTracked);
-    AddYoung(ts, -1);
-  }
+  const uint8_t old = GcBits(o);
+  StoreGcBitsExclusive(o, kGcDying, kGcTracked);
+  if ((old & kGcTracked) != 0) AddYoung(ts, -1);
   if (ts == nullptr) {  // unattached thread: no trashcan state
     DeallocNow(o);
     return;

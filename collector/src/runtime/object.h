@@ -57,6 +57,17 @@ inline void SetGcBits(cgc_object* o, uint8_t mask) {
 inline void ClearGcBits(cgc_object* o, uint8_t mask) {
   ClearFlagBits(o->ob_gc_bits_, mask);
 }
+// The same without a locked instruction (one per object per collection and
+// per death was a fifth of a small collection's time), for when no other
+// thread can update `o`'s bits: the world is stopped, or `o` is dying (no
+// one else holds a reference, so no one can make a weakref to it or track
+// it).
+inline void StoreGcBitsExclusive(cgc_object* o, uint8_t set, uint8_t clear) {
+  std::atomic_ref<uint8_t> bits(o->ob_gc_bits_);
+  bits.store(static_cast<uint8_t>(
+                 (bits.load(std::memory_order_relaxed) | set) & ~clear),
+             std::memory_order_relaxed);
+}
 inline bool IsTracked(const cgc_object* o) { return HasGcBits(o, kGcTracked); }
 
 inline uint8_t RefFlags(const cgc_object* o) {
