@@ -64,8 +64,8 @@ inline void ClearGcBits(cgc_object* o, uint8_t mask) {
 // it).
 inline void StoreGcBitsExclusive(cgc_object* o, uint8_t set, uint8_t clear) {
   std::atomic_ref<uint8_t> bits(o->ob_gc_bits_);
-  bits.store(static_cast<uint8_t>(
-                 (bits.load(std::memory_order_relaxed) | set) & ~clear),
+  bits.store(static_cast<uint8_t>((bits.load(std::memory_order_relaxed) | set) &
+                                  ~clear),
              std::memory_order_relaxed);
 }
 inline bool IsTracked(const cgc_object* o) { return HasGcBits(o, kGcTracked); }
