@@ -5,8 +5,9 @@
 //      (phase_walk_heaps).
 //   3. Subtract references internal to the heap (phase_subtract_refs).
 //   4. Mark what the roots reach (phase_mark_reachable); the rest is trash,
-//      held by the collector, other threads' objects adopted (merged)
-//      (phase_gather_unreachable); clear weakrefs to it (phase_weakrefs).
+//      held by the collector, other threads' objects adopted (the collector
+//      owns them) (phase_gather_unreachable); clear weakrefs to it
+//      (phase_weakrefs).
 //   5. Restart the world. Run weakref callbacks and finalizers (world
 //      running, phase_finalize); if any ran, stop again and drop what they
 //      resurrected (phase_resurrect).

@@ -18,7 +18,7 @@ bool GatherUnreachable(CollectionState& state) {
     StoreGcBitsExclusive(o, kGcUnreachable, 0);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
     // clears) can free it under the collector. Released in ReleaseUnreachable.
-    // Another thread's object is adopted (merged) on the way.
+    // Another thread's object is adopted (the collector becomes its owner).
     HoldForCollection(o);
     (void)state.unreachable.Push(o);  // reserved above
     return true;

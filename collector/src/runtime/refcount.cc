@@ -82,7 +82,10 @@ void HoldForCollection(cgc_object* o) {
   if (tid != 0 && tid != CurrentThreadId() &&
       (flags & (kRefPerThread | kRefInMergeQueue)) == 0 &&
       state != kSharedQueued) {
-    (void)ExplicitMerge(o, 1);
+    // Adopted: the collector becomes its owner, its count the owner's.
+    Local(o).store(Local(o).load(std::memory_order_relaxed) + 1,
+                   std::memory_order_relaxed);
+    Tid(o).store(CurrentThreadId(), std::memory_order_relaxed);
     return;
   }
   cgc_incref(o);

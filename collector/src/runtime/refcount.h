@@ -69,12 +69,13 @@ inline size_t TotalRefcountInline(const cgc_object* co) {
 }
 
 // World stopped: takes the collector's hold on `o`, a member of a
-// collection's trash. Another thread's object is adopted: merged first (its
-// owner's count moves into the shared count; the owner is parked and cannot
-// reach trash), so that its whole count reads exactly with the world running
-// (CallerHoldsSoleReference: the check after the clears needs no stop) and
-// its release frees it at once instead of queueing it to the owner (no reap
-// stop). Per-thread-counted and queued objects keep their owner.
+// collection's trash. Another thread's object is adopted: the collector
+// becomes its owner, the owner's count its local count (the owner is parked
+// and cannot reach trash), so that its whole count reads exactly with the
+// world running (CallerHoldsSoleReference: the check after the clears needs
+// no stop), the clears' decrefs and its release are plain owner updates, and
+// it dies at once instead of being queued to its owner (no reap stop).
+// Per-thread-counted and queued objects keep their owner.
 void HoldForCollection(cgc_object* o);
 
 // Merges local + shared + extra into the shared count, clears the owner and
