@@ -123,6 +123,11 @@ void GcFree(void* block) { mi_free(block); }
 
 size_t UsableSize(const void* block) { return mi_usable_size(block); }
 
+bool InGcHeap(const ThreadHeaps* heaps, const void* block) {
+  return heaps != nullptr && heaps->gc != nullptr &&
+         mi_heap_contains_block(heaps->gc, block);
+}
+
 void* Malloc(ThreadHeaps* heaps, size_t size) {
   return mi_heap_malloc(heaps->plain, size);
 }

@@ -76,6 +76,10 @@ void* GcAlloc(ThreadHeaps* heaps, size_t size);
 void GcFree(void* block);
 // Usable size of a block (GC or plain).
 size_t UsableSize(const void* block);
+// True if `block` (a live GC block) lies in `heaps`' GC heap: freed by that
+// thread, it goes straight back to the page's free list; by another, through
+// the page's cross-thread list. O(1).
+bool InGcHeap(const ThreadHeaps* heaps, const void* block);
 
 // Plain runtime memory (cgc_malloc / cgc_free) from the calling thread's plain
 // heap. nullptr on out-of-memory.

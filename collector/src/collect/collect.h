@@ -24,6 +24,10 @@ bool InCollectionOnThisThread();
 // above). Returns false, without running it, when another collection ran or
 // runs instead, or when called from inside a collection.
 bool RunExclusively(absl::FunctionRef<void()> fn);
+// Runs fn on this thread as part of the running collection (a helper's share
+// of its work, release_job.h): InCollectionOnThisThread() is true meanwhile,
+// so user code it runs cannot start or wait for another collection.
+void RunAsPartOfCollection(absl::FunctionRef<void()> fn);
 
 // Collect() with its outcome: 0, CGC_ESTATE (not attached, or inside a
 // collection) or CGC_ENOMEM; *freed gets the objects freed either way.

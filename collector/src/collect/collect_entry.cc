@@ -3,11 +3,13 @@
 // must not overlap one. One at a time, never re-entered from the user code a
 // collection runs; RunCollection() (collect.cc) is the collection itself.
 #include <new>
+#include <utility>
 
 #include "absl/base/const_init.h"
 #include "absl/synchronization/mutex.h"
 #include "collect.h"
 #include "last_error.h"
+#include "release_job.h"
 #include "seams.h"
 #include "thread_state.h"
 
@@ -25,6 +27,7 @@ void CollectionAfterForkChild() {
   if (!t_in_collection) {
     new (&g_collect_mu) absl::Mutex();
     ForgetRunningCollectionAfterFork();
+    ForgetReleaseJobAfterFork();
   }
 }
 
@@ -43,6 +46,12 @@ bool RunExclusively(absl::FunctionRef<void()> fn) {
   t_in_collection = false;
   g_collect_mu.Unlock();
   return true;
+}
+
+void RunAsPartOfCollection(absl::FunctionRef<void()> fn) {
+  const bool outer = std::exchange(t_in_collection, true);
+  fn();
+  t_in_collection = outer;
 }
 
 int CollectEx(cgc_reason reason, const TriggerFigures& figures, size_t* freed) {

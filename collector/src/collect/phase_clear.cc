@@ -2,10 +2,14 @@
 // the collector's holds keep every object of the set alive until all are
 // cleared and the survivors of the clears are known, then releasing them lets
 // refcounting free the rest.
+#include "alloc_hooks/alloc_hooks.h"
 #include "object.h"
 #include "phases.h"
 #include "refcount.h"
+#include "refcount_internal.h"
+#include "release_job.h"
 #include "seams.h"
+#include "thread_state.h"
 
 namespace cyclegc::internal {
 
@@ -43,12 +47,49 @@ void KeepSurvivorsOfClear(CollectionState& state) {
   state.unreachable.Truncate(kept);
 }
 
+namespace {
+
+// Fewer members are released here: offering them costs more than a few
+// cross-thread frees.
+constexpr size_t kMinReleaseJob = 128;
+
+// Moves the members a helper can release (owned by the collector, blocks in
+// another thread's heap) to the end; returns how many stay in front.
+size_t OwnHeapFirst(cgc_object** m, size_t n) {
+  ThreadState* ts = CurrentThread();
+  const alloc::ThreadHeaps* mine = ts != nullptr ? ts->heaps : nullptr;
+  const uintptr_t self = CurrentThreadId();
+  size_t own = n;
+  for (size_t i = 0; i < own;) {
+    cgc_object* o = m[i];
+    if (Tid(o).load(std::memory_order_relaxed) == self &&
+        (RefFlags(o) & (kRefPerThread | kRefInMergeQueue)) == 0 &&
+        !alloc::InGcHeap(mine, o)) {
+      m[i] = m[--own];
+      m[own] = o;
+    } else {
+      ++i;
+    }
+  }
+  return own;
+}
+
+}  // namespace
+
 void ReleaseUnreachable(CollectionState& state) {
-  // Adopted members die here; the deaths and the members that kept an owner
-  // (per-thread counted, queued) queue other threads' objects to their
-  // owners: batch those hand-overs, one per owner.
-  MergeBatch batch;
-  for (cgc_object* o : state.unreachable) cgc_decref(o);
+  cgc_object** m = state.unreachable.begin();
+  const size_t n = state.unreachable.size();
+  size_t own = state.helpers_may_come ? OwnHeapFirst(m, n) : n;
+  if (n - own < kMinReleaseJob) own = n;
+  if (own < n) OfferReleaseJob(m + own, n - own);
+  {
+    // Adopted members die here; the deaths and the members that kept an
+    // owner (per-thread counted, queued) queue other threads' objects to
+    // their owners: batch those hand-overs, one per owner.
+    MergeBatch batch;
+    for (size_t i = 0; i < own; ++i) cgc_decref(m[i]);
+  }
+  if (own < n) FinishReleaseJob();
 }
 
 }  // namespace cyclegc::internal

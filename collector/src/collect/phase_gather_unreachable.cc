@@ -3,6 +3,7 @@
 #include "object.h"
 #include "phases.h"
 #include "refcount.h"
+#include "registry.h"
 
 namespace cyclegc::internal {
 
@@ -13,6 +14,7 @@ bool GatherUnreachable(CollectionState& state) {
   if (count == 0) return true;
   // Reserve first so running out of memory changes nothing.
   if (!state.unreachable.Reserve(count)) return false;
+  state.helpers_may_come = ThreadCount() > 1;
   ForEachMember(state, [&state](cgc_object* o) {
     if ((GcScratch(o) & kMarked) != 0) return true;
     StoreGcBitsExclusive(o, kGcUnreachable, 0);

@@ -64,6 +64,9 @@ struct CollectionState {
   size_t visited = 0;  // members found by the walk
   size_t marked = 0;   // members the mark reached
   size_t finalized = 0;
+  // Another thread was attached at the gather: one may help release
+  // (release_job.h).
+  bool helpers_may_come = false;
 };
 
 // Calls visit(o) for every member in walk order, prefetching a few ahead (a
@@ -134,7 +137,8 @@ bool OnlyHeldByCollector(CollectionState& state);
 void KeepSurvivorsOfClear(CollectionState& state);
 
 // World running. Releases the collector's holds on the unreachable set so
-// refcounting frees them.
+// refcounting frees them; members in other threads' heaps are offered to a
+// helper that frees them there (release_job.h).
 void ReleaseUnreachable(CollectionState& state);
 
 // World running. Undoes a collection that ran out of memory after

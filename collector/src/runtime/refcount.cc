@@ -91,6 +91,12 @@ void HoldForCollection(cgc_object* o) {
   cgc_incref(o);
 }
 
+void TakeOverSoleReference(cgc_object* o) {
+  if (Tid(o).load(std::memory_order_relaxed) != 0) {
+    Tid(o).store(CurrentThreadId(), std::memory_order_relaxed);
+  }
+}
+
 size_t TotalRefcount(const cgc_object* o) { return TotalRefcountInline(o); }
 
 bool CallerHoldsSoleReference(const cgc_object* co) {

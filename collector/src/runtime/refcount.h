@@ -78,6 +78,11 @@ inline size_t TotalRefcountInline(const cgc_object* co) {
 // Per-thread-counted and queued objects keep their owner.
 void HoldForCollection(cgc_object* o);
 
+// `o`'s only reference is its owner's (CallerHoldsSoleReference was true on
+// the owner), handed to the calling thread with a release/acquire pair: the
+// caller becomes the owner, so that its cgc_decref frees `o` here.
+void TakeOverSoleReference(cgc_object* o);
+
 // Merges local + shared + extra into the shared count, clears the owner and
 // returns the merged count. Used by queue drains and at owner exit.
 intptr_t ExplicitMerge(cgc_object* o, intptr_t extra);

@@ -60,6 +60,9 @@ void TriggerOnHeapWalked();
 // started again): records the estimate after collection and the survivors, lets
 // held threads go.
 void TriggerOnCollectionDone(size_t survivors);
+// Upward (collect): the running collection offers trash to release
+// (release_job.h): wakes held threads so that one takes it.
+void TriggerOnReleaseJobOffered();
 // Upward (collect): fills the trigger's fields of cgc_stats (young, deferred,
 // trigger, ...).
 void TriggerFillStats(cgc_stats* out);

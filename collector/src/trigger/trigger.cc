@@ -26,6 +26,7 @@
 #include "collect.h"
 #include "config.h"
 #include "policy.h"
+#include "release_job.h"
 #include "seams.h"
 #include "trigger_state.h"
 
@@ -116,6 +117,11 @@ void TriggerShutdown() {
 void OnYoungBatch(int64_t delta) {
   size_t young = g_trigger.young.Add(delta);
   if (delta <= 0) return;
+  // A running collection may offer this thread's trash back (release_job.h).
+  if (g_trigger.collecting.load(std::memory_order_relaxed) != 0 &&
+      ReleaseJobOffered()) {
+    HelpRunningCollection();
+  }
   uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
   if (epoch != t_settled_epoch && !t_collecting_here) {
     SettleAfterCollection(g_trigger, epoch);

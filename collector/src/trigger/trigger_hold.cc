@@ -8,6 +8,7 @@
 #include "collect.h"
 #include "futex.h"
 #include "log.h"
+#include "release_job.h"
 #include "seams.h"
 #include "trigger_state.h"
 
@@ -55,7 +56,11 @@ bool WaitForRunningCollection(TriggerState& t) {
   const absl::Time deadline = absl::Now() + kMaxHold;
   bool finished = true;
   cgc_blocking_begin();
-  while (t.collecting.load(std::memory_order_acquire) != 0) {
+  t.held_now.fetch_add(1, std::memory_order_seq_cst);
+  // A job offered from here on wakes us; one offered before is seen here
+  // (seq_cst pairs with TriggerOnReleaseJobOffered's reads).
+  while (t.collecting.load(std::memory_order_seq_cst) != 0 &&
+         !ReleaseJobOffered()) {
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
       finished = false;
@@ -63,6 +68,7 @@ bool WaitForRunningCollection(TriggerState& t) {
     }
     FutexWaitFor(&t.collecting, 1, left);
   }
+  t.held_now.fetch_sub(1, std::memory_order_relaxed);
   cgc_blocking_end();
   if (!finished) {
     t.hold_timeouts.fetch_add(1, std::memory_order_relaxed);
@@ -89,9 +95,22 @@ double AllowancesPastGoal(const TriggerState& t) {
 
 }  // namespace
 
+void HelpRunningCollection() {
+  if (MayHold()) (void)HelpWithReleaseJob();
+}
+
+void TriggerOnReleaseJobOffered() {
+  TriggerState& t = g_trigger;
+  if (t.held_now.load(std::memory_order_seq_cst) != 0) {
+    FutexWakeAll(&t.collecting);
+  }
+}
+
 bool HoldWhileCollectionRuns(TriggerState& t) {
   while (t.collecting.load(std::memory_order_acquire) != 0) {
     if (!MayHold()) return false;
+    // Releasing the running collection's trash beats waiting for it.
+    if (HelpWithReleaseJob()) continue;
     double past_goal = AllowancesPastGoal(t);
     const size_t young = t.young.Load();
     if (!YoungAhead(t, young, kHoldFactor) && past_goal <= kFarPastGoal) {

@@ -62,6 +62,9 @@ struct TriggerState {
   std::atomic<uint64_t> triggered{0};
   std::atomic<uint64_t> holds{0};  // batches that waited for a collection
   std::atomic<uint64_t> hold_timeouts{0};  // holds that ended at kMaxHold
+  // Threads waiting in a hold now: woken when the collection offers trash to
+  // release (release_job.h), only if there are any.
+  std::atomic<uint32_t> held_now{0};
   std::atomic<bool> enabled{true};
   // The policy in force; it holds its own copy of the config, so deciding
   // threads never read `config` below, which a reconfiguration replaces.
@@ -108,6 +111,9 @@ void SettleAfterCollection(TriggerState& t, uint64_t epoch);
 // thread ran far ahead (young or memory), at most kMaxHold per collection.
 // True once no collection runs (decide now), false to decide nothing.
 bool HoldWhileCollectionRuns(TriggerState& t);
+// Takes the running collection's offered release job if this thread may
+// (trigger_hold.cc).
+void HelpRunningCollection();
 
 // trigger_run.cc: runs the collection decided on at `epoch` unless another
 // thread's runs or one finished since (the decision is stale).
