@@ -8,6 +8,7 @@
 #include "futex.h"
 #include "refcount.h"
 #include "seams.h"
+#include "test_points.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -58,6 +59,7 @@ void OfferReleaseJob(cgc_object* const* members, size_t n) {
   // (TriggerOnReleaseJobOffered), so it either sees the job or is woken.
   g_state.store(kOffered, std::memory_order_seq_cst);
   TriggerOnReleaseJobOffered();
+  ReachTestPoint(TestPoint::kReleaseJobOffered, members[0]);
 }
 
 void FinishReleaseJob() {

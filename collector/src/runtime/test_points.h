@@ -18,6 +18,9 @@ enum class TestPoint {
   kPerThreadSwitchMidPublish,
   // A refcount death's finalizer returned; its temporary count not dropped.
   kFinalizerBeforeDrop,
+  // The collector offered trash to helpers (release_job.h) and has claimed
+  // none of it yet; `o` is the first member offered.
+  kReleaseJobOffered,
 };
 
 using TestPointHook = void (*)(TestPoint point, cgc_object* o);

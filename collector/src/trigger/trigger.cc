@@ -117,11 +117,9 @@ void TriggerShutdown() {
 void OnYoungBatch(int64_t delta) {
   size_t young = g_trigger.young.Add(delta);
   if (delta <= 0) return;
-  // A running collection may offer this thread's trash back (release_job.h).
-  if (g_trigger.collecting.load(std::memory_order_relaxed) != 0 &&
-      ReleaseJobOffered()) {
-    HelpRunningCollection();
-  }
+  // A running collection (triggered or not) may offer trash in this
+  // thread's heap (release_job.h).
+  if (ReleaseJobOffered()) HelpRunningCollection();
   uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
   if (epoch != t_settled_epoch && !t_collecting_here) {
     SettleAfterCollection(g_trigger, epoch);
