@@ -68,7 +68,9 @@ bool IdentifyTrash(CollectionState& st, Pauses& p) {
     SubtractInternalRefs(st);
     ok = MarkReachableFromRoots(st) && GatherUnreachable(st);
   }
-  if (ok) ClearWeakrefsToUnreachable(st);
+  // Weakrefs made to trash later (callbacks, finalizers) are cleared at the
+  // recheck, which does not skip.
+  if (ok && st.with_weakrefs != 0) ClearWeakrefsToUnreachable(st);
   st.objects.Release();
   st.stack.Release();
   p.mark_restart_ns = StartTheWorld();

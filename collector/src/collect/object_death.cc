@@ -3,6 +3,7 @@
 // dying thread, before clear/destroy.
 #include "census.h"
 #include "object.h"
+#include "registry.h"
 #include "seams.h"
 #include "stats.h"
 #include "thread_state.h"
@@ -10,7 +11,7 @@
 
 namespace cyclegc::internal {
 
-void NotifyObjectDeath(cgc_object* o) {
+void NotifyObjectDeath(cgc_object* o, ThreadState* ts) {
   const uint8_t bits = GcBits(o);
   if ((bits & kGcHasWeakrefs) != 0) {
     WeakrefCallbackQueue queue;
@@ -23,8 +24,8 @@ void NotifyObjectDeath(cgc_object* o) {
     // Its young count ended at the heap walk (TriggerOnHeapWalked): cancel the
     // dealloc's -1, or the collection's own deaths would cancel what other
     // threads allocate meanwhile and hide that from the next trigger.
-    if (ThreadState* ts = CurrentThread(); ts != nullptr) ++ts->young_delta;
-    StatsCountCollectedDeath();
+    if (ts != nullptr) ++ts->young_delta;
+    CountCollectedDeath(ts);
     if (CensusEnabled()) CensusRecordDeath(o);
   }
 }

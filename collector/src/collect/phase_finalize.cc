@@ -7,6 +7,7 @@
 namespace cyclegc::internal {
 
 size_t RunFinalizers(CollectionState& state) {
+  if (state.to_finalize == 0) return 0;
   size_t ran = 0;
   // Index loop: a finalizer may allocate, but never changes this set.
   for (size_t i = 0; i < state.unreachable.size(); ++i) {

@@ -67,6 +67,10 @@ struct CollectionState {
   // Another thread was attached at the gather: one may help release
   // (release_job.h).
   bool helpers_may_come = false;
+  // Members the gather found with a finalizer still to run, or weakrefs:
+  // without any, the passes over the set for them are skipped.
+  size_t to_finalize = 0;
+  size_t with_weakrefs = 0;
 };
 
 // Calls visit(o) for every member in walk order, prefetching a few ahead (a

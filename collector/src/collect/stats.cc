@@ -35,7 +35,6 @@ void StatsRecordCollection(const cgc_event& stop) {
   g_total_pause.fetch_add(stop.pause_ns, kRelaxed);
 }
 
-void StatsCountCollectedDeath() { CountCollectedDeath(CurrentThread()); }
 uint64_t StatsCollectedDeaths() { return CollectedDeaths(); }
 uint64_t StatsCollections() { return g_collections.load(kRelaxed); }
 

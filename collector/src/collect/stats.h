@@ -12,8 +12,6 @@ namespace cyclegc::internal {
 
 // Folds a finished collection (its STOP event) into the counters.
 void StatsRecordCollection(const cgc_event& stop);
-// An object of an unreachable set died (any thread).
-void StatsCountCollectedDeath();
 // Deaths counted so far: a collection's count is the difference across it.
 uint64_t StatsCollectedDeaths();
 uint64_t StatsCollections();

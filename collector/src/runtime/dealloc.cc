@@ -41,13 +41,14 @@ void RunFinalizer(cgc_object* o, const cgc_type* type) {
   cgc_decref(o);
 }
 
-void DeallocNow(cgc_object* o) {
+// ts: the calling thread's state (nullptr if unattached).
+void DeallocNow(cgc_object* o, ThreadState* ts) {
   const cgc_type* type = TypeOf(o);
   if (type->finalize != nullptr && !HasGcBits(o, kGcFinalized)) {
     RunFinalizer(o, type);  // its decref re-enters Dealloc unless resurrected
     return;
   }
-  if (HasGcBits(o, kGcHasWeakrefs | kGcUnreachable)) NotifyObjectDeath(o);
+  if (HasGcBits(o, kGcHasWeakrefs | kGcUnreachable)) NotifyObjectDeath(o, ts);
   if (type->clear != nullptr) type->clear(o);
   if (type->destroy != nullptr) type->destroy(o);
   ReleasePerThreadIndex(o);
@@ -65,7 +66,7 @@ void DrainDeferred(ThreadState* ts) {
   while (ts->dealloc_later != nullptr) {
     cgc_object* next = ts->dealloc_later;
     ts->dealloc_later = NextDeferred(next);
-    DeallocNow(next);
+    DeallocNow(next, ts);
   }
 }
 
@@ -82,7 +83,7 @@ void AdoptDeferredDeaths(ThreadState* vanished, ThreadState* to) {
                  std::memory_order_relaxed);
       to->dealloc_later = o;
     } else {
-      DeallocNow(o);
+      DeallocNow(o, CurrentThread());
     }
     o = next;
   }
@@ -103,7 +104,7 @@ void Dealloc(cgc_object* o) {
   StoreGcBitsExclusive(o, kGcDying, kGcTracked);
   if ((old & kGcTracked) != 0) AddYoung(ts, -1);
   if (ts == nullptr) {  // unattached thread: no trashcan state
-    DeallocNow(o);
+    DeallocNow(o, nullptr);
     return;
   }
   if (ts->dealloc_depth >= kMaxDeallocDepth) {
@@ -114,7 +115,7 @@ void Dealloc(cgc_object* o) {
     return;
   }
   ++ts->dealloc_depth;
-  DeallocNow(o);
+  DeallocNow(o, ts);
   if (ts->dealloc_depth == 1) DrainDeferred(ts);
   --ts->dealloc_depth;
 }

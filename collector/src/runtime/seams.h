@@ -23,6 +23,8 @@
 
 namespace cyclegc::internal {
 
+struct ThreadState;
+
 // ---- trigger: config.h ------------------------------------------------------
 struct Config;  // trigger/config.h: only the trigger and init.cc read it
 // user == nullptr: defaults overridden by CYCLEGC_* variables. Errors name the
@@ -92,7 +94,8 @@ bool UnreachableMayRevive();
 // Upward (runtime): called by the runtime when an object dies (refcount
 // reached zero, before type->destroy) and its gc bits say weakrefs exist or it
 // is in the collector's unreachable set: clears weakrefs, feeds the census.
-void NotifyObjectDeath(cgc_object* o);
+// ts: the dying thread's state (nullptr if unattached).
+void NotifyObjectDeath(cgc_object* o, ThreadState* ts);
 // Upward (runtime, fork.cc): fork() child: a collection that ran on a thread
 // the child does not have never ends there; drop its claim (unless the forking
 // thread ran it).
