@@ -17,11 +17,10 @@ bool GatherUnreachable(CollectionState& state) {
   state.helpers_may_come = ThreadCount() > 1;
   ForEachMember(state, [&state](cgc_object* o) {
     if ((GcScratch(o) & kMarked) != 0) return true;
-    const uint8_t bits = GcBits(o);
+    const uint8_t bits = StoreGcBitsExclusive(o, kGcUnreachable, 0);
     state.with_weakrefs += (bits & kGcHasWeakrefs) != 0;
     state.to_finalize +=
         TypeOf(o)->finalize != nullptr && (bits & kGcFinalized) == 0;
-    StoreGcBitsExclusive(o, kGcUnreachable, 0);
     // The hold: nothing the world does once restarted (finalizers, callbacks,
     // clears) can free it under the collector. Released in ReleaseUnreachable.
     // Another thread's object is adopted (the collector becomes its owner).

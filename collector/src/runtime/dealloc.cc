@@ -100,8 +100,7 @@ void RunDeferredDeaths() {
 void Dealloc(cgc_object* o) {
   ThreadState* ts = CurrentThread();
   // Not visible to the collector from here on; a tracked death is a young -1.
-  const uint8_t old = GcBits(o);
-  StoreGcBitsExclusive(o, kGcDying, kGcTracked);
+  const uint8_t old = StoreGcBitsExclusive(o, kGcDying, kGcTracked);
   if ((old & kGcTracked) != 0) AddYoung(ts, -1);
   if (ts == nullptr) {  // unattached thread: no trashcan state
     DeallocNow(o, nullptr);

@@ -61,12 +61,13 @@ inline void ClearGcBits(cgc_object* o, uint8_t mask) {
 // per death was a fifth of a small collection's time), for when no other
 // thread can update `o`'s bits: the world is stopped, or `o` is dying (no
 // one else holds a reference, so no one can make a weakref to it or track
-// it).
-inline void StoreGcBitsExclusive(cgc_object* o, uint8_t set, uint8_t clear) {
+// it). Returns the bits as they were.
+inline uint8_t StoreGcBitsExclusive(cgc_object* o, uint8_t set, uint8_t clear) {
   std::atomic_ref<uint8_t> bits(o->ob_gc_bits_);
-  bits.store(static_cast<uint8_t>((bits.load(std::memory_order_relaxed) | set) &
-                                  ~clear),
+  const uint8_t old = bits.load(std::memory_order_relaxed);
+  bits.store(static_cast<uint8_t>((old | set) & ~clear),
              std::memory_order_relaxed);
+  return old;
 }
 inline bool IsTracked(const cgc_object* o) { return HasGcBits(o, kGcTracked); }
 
