@@ -10,18 +10,31 @@
 namespace cyclegc::alloc {
 namespace {
 
-struct VisitState {
-  BlockVisitor visit;
+struct PageVisitState {
+  PageVisitor visit;
   void* arg;
   bool stopped = false;  // the visitor asked to stop
 };
 
-bool VisitOne(const mi_heap_t* /*heap*/, const mi_heap_area_t* /*area*/,
-              void* block, size_t block_size, void* arg) {
-  if (block == nullptr) return true;  // an area (page) header, not a block
-  auto* st = static_cast<VisitState*>(arg);
-  if (!st->visit(block, block_size, st->arg)) st->stopped = true;
+bool VisitPage(const mi_page_blocks_t* blocks, void* arg) {
+  auto* st = static_cast<PageVisitState*>(arg);
+  const PageBlocks page{blocks->start, blocks->block_size,
+                        blocks->usable_block_size, blocks->capacity,
+                        blocks->free_map};
+  if (!st->visit(page, st->arg)) st->stopped = true;
   return !st->stopped;
+}
+
+struct BlockVisitState {
+  BlockVisitor visit;
+  void* arg;
+};
+
+bool VisitBlocksOfPage(const PageBlocks& page, void* arg) {
+  auto* st = static_cast<BlockVisitState*>(arg);
+  return ForEachAllocatedBlock(page, [st, &page](void* block) {
+    return st->visit(block, page.block_size, st->arg);
+  });
 }
 
 }  // namespace
@@ -42,19 +55,19 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
          mi_heap_full_page_bytes(heaps->plain_storage);
 }
 
-void VisitGcBlocks(BlockVisitor visit, void* arg) {
+void VisitGcPages(PageVisitor visit, void* arg) {
   absl::MutexLock lock(&internal::HeapRegistryMutex());
-  VisitState st{visit, arg};
-  // Stop early only on the visitor's request: mi_heap_visit_blocks also
-  // returns false for an empty heap.
+  PageVisitState st{visit, arg};
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
        s = s->next) {
-    if (s->in_use)
-      mi_heap_visit_blocks(s->gc, /*visit_all_blocks=*/true, &VisitOne, &st);
+    if (s->in_use) mi_heap_visit_page_blocks(s->gc, &VisitPage, &st);
   }
-  if (!st.stopped)
-    mi_abandoned_visit_blocks(kGcHeapTag, /*visit_all_blocks=*/true, &VisitOne,
-                              &st);
+  if (!st.stopped) mi_abandoned_visit_page_blocks(kGcHeapTag, &VisitPage, &st);
+}
+
+void VisitGcBlocks(BlockVisitor visit, void* arg) {
+  BlockVisitState st{visit, arg};
+  VisitGcPages(&VisitBlocksOfPage, &st);
 }
 
 size_t FullPageBytesByWalk() {

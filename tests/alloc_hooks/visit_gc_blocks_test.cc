@@ -43,7 +43,8 @@ void ExpectVisitedOnce(const std::vector<void*>& live, uint64_t marker) {
   for (void* p : live) {
     auto it = seen.count.find(p);
     if (it == seen.count.end()) {
-      ADD_FAILURE() << "live block " << p << " not visited, usable size " << UsableSize(p);
+      ADD_FAILURE() << "live block " << p << " not visited, usable size "
+                    << UsableSize(p);
     } else {
       EXPECT_EQ(it->second, 1)
           << "block " << p << " visited " << it->second << " times";
@@ -172,6 +173,80 @@ TEST_F(VisitGcBlocksTest, ShutdownRefusesWhileAnotherThreadIsAttached) {
   EXPECT_TRUE(Shutdown());
   ASSERT_TRUE(Init().ok());
   EXPECT_EQ(FullPageBytes(), FullPageBytesByWalk());
+}
+
+}  // namespace
+}  // namespace cyclegc::alloc
+
+namespace cyclegc::alloc {
+namespace {
+
+TEST_F(VisitGcBlocksTest, FreedBlocksOfEverySizeAreSkipped) {
+  // Pages of 16-byte blocks hold thousands of blocks (many bitmap words);
+  // freeing every third block leaves free runs inside and across words.
+  constexpr uint64_t kMarker = 0x6a11c0de00000005;
+  ScopedAttach attach;
+  std::vector<void*> live;
+  absl::flat_hash_map<void*, int> freed;  // never reused: sizes differ
+  for (size_t size : {16u, 48u, 200u, 3000u, 40000u}) {
+    std::vector<void*> all;
+    for (int i = 0; i < 3000; ++i) {
+      all.push_back(GcAlloc(attach.heaps(), size));
+      Mark(all.back(), kMarker);
+    }
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i % 3 == 1) {
+        UnmarkAndGcFree(all[i]);
+        freed[all[i]] = 0;
+      } else {
+        live.push_back(all[i]);
+      }
+    }
+  }
+  ExpectVisitedOnce(live, kMarker);
+  // A free block is not visited at all (its marker is gone, so the check
+  // above would not see it).
+  VisitGcBlocks(
+      [](void* block, size_t, void* arg) {
+        auto* f = static_cast<absl::flat_hash_map<void*, int>*>(arg);
+        if (auto it = f->find(block); it != f->end()) ++it->second;
+        return true;
+      },
+      &freed);
+  for (const auto& [p, visits] : freed) {
+    ASSERT_EQ(visits, 0) << "freed block " << p << " visited";
+  }
+  for (void* p : live) UnmarkAndGcFree(p);
+}
+
+TEST(ForEachAllocatedBlockTest, VisitsTheClearBitsBelowCapacityInOrder) {
+  constexpr size_t kBits = 8 * sizeof(uintptr_t);
+  constexpr size_t kCapacity = 2 * kBits + 2;  // a last word only partly used
+  uintptr_t free_map[3] = {};
+  auto set_free = [&free_map](size_t i) {
+    free_map[i / kBits] |= uintptr_t{1} << (i % kBits);
+  };
+  for (size_t i : {size_t{0}, kBits - 1, kBits, 2 * kBits + 1}) set_free(i);
+  free_map[2] |= ~uintptr_t{0} << 2;  // bits past capacity: ignored either way
+  alignas(16) static uint8_t area[kCapacity * 16];
+  const PageBlocks page{area, 16, 16, kCapacity, free_map};
+  std::vector<size_t> seen;
+  EXPECT_TRUE(ForEachAllocatedBlock(page, [&](void* block) {
+    seen.push_back(static_cast<size_t>(static_cast<uint8_t*>(block) - area) /
+                   16);
+    return true;
+  }));
+  std::vector<size_t> want;
+  for (size_t i = 0; i < kCapacity; ++i) {
+    if ((free_map[i / kBits] >> (i % kBits) & 1) == 0) want.push_back(i);
+  }
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(seen.size(), kCapacity - 4);
+
+  size_t calls = 0;
+  EXPECT_FALSE(
+      ForEachAllocatedBlock(page, [&calls](void*) { return ++calls < 3; }));
+  EXPECT_EQ(calls, 3u);
 }
 
 }  // namespace

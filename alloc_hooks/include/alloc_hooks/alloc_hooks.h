@@ -107,6 +107,41 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps);
 using BlockVisitor = bool (*)(void* block, size_t block_size, void* arg);
 void VisitGcBlocks(BlockVisitor visit, void* arg);
 
+// The allocated blocks of one page: block i starts at start + i * stride and
+// is free if bit i of free_map is set; i < capacity.
+struct PageBlocks {
+  uint8_t* start;
+  size_t stride;
+  size_t block_size;  // usable bytes, as VisitGcBlocks reports
+  size_t capacity;
+  const uintptr_t* free_map;
+};
+
+// Calls fn(block) for each allocated block of `page` in address order;
+// returns false as soon as fn does.
+template <typename Fn>
+inline bool ForEachAllocatedBlock(const PageBlocks& page, Fn fn) {
+  constexpr size_t kBits = 8 * sizeof(uintptr_t);
+  const size_t words = (page.capacity + kBits - 1) / kBits;
+  for (size_t w = 0; w < words; ++w) {
+    uintptr_t used = ~page.free_map[w];
+    const size_t tail = page.capacity - w * kBits;
+    if (tail < kBits) used &= (uintptr_t{1} << tail) - 1;
+    while (used != 0) {
+      const size_t i = w * kBits + static_cast<size_t>(__builtin_ctzl(used));
+      used &= used - 1;
+      if (!fn(static_cast<void*>(page.start + i * page.stride))) return false;
+    }
+  }
+  return true;
+}
+
+// VisitGcBlocks a page at a time: the same pages, for a visitor that
+// iterates the blocks itself (ForEachAllocatedBlock), without a call per
+// block. `visit` returns false to stop early. Requires a stopped world.
+using PageVisitor = bool (*)(const PageBlocks& page, void* arg);
+void VisitGcPages(PageVisitor visit, void* arg);
+
 // Test support: recomputes FullPageBytes() by walking every page of every heap
 // (attached and abandoned). Equal to FullPageBytes() at any quiescent point.
 size_t FullPageBytesByWalk();

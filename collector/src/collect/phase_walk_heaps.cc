@@ -14,7 +14,7 @@ struct WalkArgs {
   bool out_of_memory;
 };
 
-bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
+inline bool VisitBlock(void* block, WalkArgs* args) {
   auto* o = static_cast<cgc_object*>(block);
   if (!BlockHoldsLiveObject(o))
     return true;  // free or pending in mimalloc's lists
@@ -31,7 +31,6 @@ bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
     return true;
   }
   GcScratch(o) = kInSet | (static_cast<uintptr_t>(refs) << kRefsShift);
-  auto* args = static_cast<WalkArgs*>(arg);
   if (!args->state->objects.Push(o)) {
     args->out_of_memory = true;
     return false;
@@ -39,12 +38,19 @@ bool VisitBlock(void* block, size_t /*block_size*/, void* arg) {
   return true;
 }
 
+// The blocks of a page in address order, with no call per block.
+bool VisitPage(const alloc::PageBlocks& page, void* arg) {
+  auto* args = static_cast<WalkArgs*>(arg);
+  return alloc::ForEachAllocatedBlock(
+      page, [args](void* block) { return VisitBlock(block, args); });
+}
+
 }  // namespace
 
 bool WalkHeapsComputingRefs(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
   WalkArgs args{&state, false};
-  alloc::VisitGcBlocks(&VisitBlock, &args);
+  alloc::VisitGcPages(&VisitPage, &args);
   return !args.out_of_memory;
 }
 
