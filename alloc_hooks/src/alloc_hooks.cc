@@ -5,8 +5,10 @@
 #include <pthread.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_format.h"
 #include "heap_registry.h"
 #include "mimalloc.h"
+#include "null_word.h"
 #include "thread_heaps.h"
 
 // mimalloc's thread-exit key (src/init.c; not in its public header).
@@ -47,6 +49,27 @@ void DetachLocked(ThreadHeaps* heaps)
 
 absl::Status Init() {
   mi_process_init();
+  return absl::OkStatus();
+}
+
+absl::Status Init(size_t gc_null_word_offset) {
+  mi_process_init();
+  absl::MutexLock lock(&HeapRegistryMutex());
+  const size_t given = internal::GcNullWordOffset();
+  if (given == gc_null_word_offset) return absl::OkStatus();
+  if (given != internal::kNoNullWord) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "alloc_hooks::Init: GC blocks already get a null word at offset %u, "
+        "not %u: the walk by content would misread them",
+        given, gc_null_word_offset));
+  }
+  if (internal::FirstSlot() != nullptr) {
+    return absl::FailedPreconditionError(
+        "alloc_hooks::Init: a null-word offset must be given before the first "
+        "thread attaches (its pages have none)");
+  }
+  internal::SetGcNullWordOffset(gc_null_word_offset);
+  mi_heap_tag_null_word_on_extend(kGcHeapTag, gc_null_word_offset);
   return absl::OkStatus();
 }
 

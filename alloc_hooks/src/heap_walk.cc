@@ -5,6 +5,7 @@
 #include "alloc_hooks/alloc_hooks.h"
 #include "heap_registry.h"
 #include "mimalloc.h"
+#include "null_word.h"
 #include "thread_heaps.h"
 
 namespace cyclegc::alloc {
@@ -63,6 +64,29 @@ void VisitGcPages(PageVisitor visit, void* arg) {
     if (s->in_use) mi_heap_visit_page_blocks(s->gc, &VisitPage, &st);
   }
   if (!st.stopped) mi_abandoned_visit_page_blocks(kGcHeapTag, &VisitPage, &st);
+}
+
+void VisitGcPagesByContent(PageVisitor visit, void* arg) {
+  // Blocks too small for the word hold no caller's object either.
+  struct Filter {
+    PageVisitor visit;
+    void* arg;
+    size_t min_stride;
+    static bool Visit(const PageBlocks& page, void* self) {
+      auto* f = static_cast<Filter*>(self);
+      return page.stride < f->min_stride || f->visit(page, f->arg);
+    }
+  };
+  const size_t offset = internal::GcNullWordOffset();
+  if (offset == internal::kNoNullWord) return VisitGcPages(visit, arg);
+  Filter filter{visit, arg, offset + sizeof(void*)};
+  absl::MutexLock lock(&internal::HeapRegistryMutex());
+  PageVisitState st{&Filter::Visit, &filter};
+  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
+       s = s->next) {
+    if (s->in_use) mi_heap_visit_page_areas(s->gc, &VisitPage, &st);
+  }
+  if (!st.stopped) mi_abandoned_visit_page_areas(kGcHeapTag, &VisitPage, &st);
 }
 
 void VisitGcBlocks(BlockVisitor visit, void* arg) {

@@ -1,5 +1,7 @@
 // cgc_init / cgc_shutdown: the one file above the three modules (runtime/,
 // collect/, trigger/), bringing them up and down in order.
+#include <cstddef>
+
 #include "abi.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -36,7 +38,10 @@ int InitLocked(const cgc_config* config)
   absl::StatusOr<Config> cfg = LoadConfig(config);
   if (!cfg.ok()) return SetLastError(CGC_EINVAL, cfg.status().message());
   SetStallReportMs(cfg->stall_report_ms);
-  if (absl::Status s = alloc::Init(); !s.ok()) return SetLastError(s);
+  // A free block's type word is null (Dealloc nulls it, mimalloc nulls it in
+  // blocks never handed out): the heap walk reads pages by content.
+  if (absl::Status s = alloc::Init(offsetof(cgc_object, ob_type_)); !s.ok())
+    return SetLastError(s);
   InstallForkHandlers();
   SetRuntimeInitialized(true);
   if (int rc = AttachCurrentThread(); rc != CGC_OK) {

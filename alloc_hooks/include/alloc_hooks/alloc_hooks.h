@@ -25,6 +25,12 @@ struct ThreadHeaps;
 
 // Initialise process-wide state (idempotent). Fails if mimalloc is unusable.
 absl::Status Init();
+// The same, and every GC block that was never handed out gets a null word at
+// `gc_null_word_offset`: a caller that nulls that word before GcFree and keeps
+// it non-null in every block in use can walk pages by content
+// (VisitGcPagesByContent). Fails if a thread attached before under Init()
+// alone, or if an earlier call gave another offset.
+absl::Status Init(size_t gc_null_word_offset);
 
 // Creates the calling thread's heaps. One per thread; the collector keeps the
 // pointer in its thread state.
@@ -117,10 +123,17 @@ struct PageBlocks {
   const uintptr_t* free_map;
 };
 
-// Calls fn(block) for each allocated block of `page` in address order;
+// Calls fn(block) for each allocated block of `page` in address order, or,
+// without a free map (VisitGcPagesByContent), for every block below capacity;
 // returns false as soon as fn does.
 template <typename Fn>
 inline bool ForEachAllocatedBlock(const PageBlocks& page, Fn fn) {
+  if (page.free_map == nullptr) {
+    for (size_t i = 0; i < page.capacity; ++i) {
+      if (!fn(static_cast<void*>(page.start + i * page.stride))) return false;
+    }
+    return true;
+  }
   constexpr size_t kBits = 8 * sizeof(uintptr_t);
   const size_t words = (page.capacity + kBits - 1) / kBits;
   for (size_t w = 0; w < words; ++w) {
@@ -141,6 +154,14 @@ inline bool ForEachAllocatedBlock(const PageBlocks& page, Fn fn) {
 // block. `visit` returns false to stop early. Requires a stopped world.
 using PageVisitor = bool (*)(const PageBlocks& page, void* arg);
 void VisitGcPages(PageVisitor visit, void* arg);
+
+// VisitGcPages without the free lists (free_map is null): every block below
+// capacity is either in use or has the null word of Init(offset), which the
+// visitor reads to tell them apart. Cheaper on pages that are mostly free,
+// and writes no page state of other threads. Pages whose blocks are too
+// small to hold the word are skipped. Without Init(offset) this is
+// VisitGcPages. Requires a stopped world.
+void VisitGcPagesByContent(PageVisitor visit, void* arg);
 
 // Test support: recomputes FullPageBytes() by walking every page of every heap
 // (attached and abandoned). Equal to FullPageBytes() at any quiescent point.

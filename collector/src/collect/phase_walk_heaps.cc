@@ -38,7 +38,9 @@ inline bool VisitBlock(void* block, WalkArgs* args) {
   return true;
 }
 
-// The blocks of a page in address order, with no call per block.
+// The blocks of a page in address order, with no call per block. The page
+// comes without its free lists (VisitGcPagesByContent): BlockHoldsLiveObject
+// tells an object from a free block by its type word.
 bool VisitPage(const alloc::PageBlocks& page, void* arg) {
   auto* args = static_cast<WalkArgs*>(arg);
   return alloc::ForEachAllocatedBlock(
@@ -50,7 +52,7 @@ bool VisitPage(const alloc::PageBlocks& page, void* arg) {
 bool WalkHeapsComputingRefs(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
   WalkArgs args{&state, false};
-  alloc::VisitGcPages(&VisitPage, &args);
+  alloc::VisitGcPagesByContent(&VisitPage, &args);
   return !args.out_of_memory;
 }
 

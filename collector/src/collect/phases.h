@@ -44,9 +44,12 @@ inline constexpr uintptr_t kOneRef = uintptr_t{1} << kRefsShift;
 
 inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
 
-// A walked block holds a live object. Blocks freed but still pending in
-// mimalloc's delayed/thread-free lists have ob_type_ == NULL; under ASan
-// (MI_ASAN) they are also poisoned, so they are recognised without a read.
+// A walked block holds a live object. The walk reads every block below a
+// page's capacity (alloc::VisitGcPagesByContent): free blocks, pending ones
+// in mimalloc's delayed/thread-free lists and blocks never handed out have
+// ob_type_ == NULL (Dealloc nulls it; mimalloc nulls it in new blocks, patch
+// 0008); under ASan (MI_ASAN) they are also poisoned, so they are recognised
+// without a read.
 inline bool BlockHoldsLiveObject(void* block) {
 #if defined(CGC_ASAN_BUILD)
   auto* o = static_cast<cgc_object*>(block);
