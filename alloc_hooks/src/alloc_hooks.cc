@@ -49,11 +49,15 @@ void DetachLocked(ThreadHeaps* heaps)
 
 absl::Status Init() {
   mi_process_init();
+  // A collection frees a batch at once and the owner allocates the same
+  // sizes right after: keep emptied pages for reuse in place (patch 0009).
+  mi_heap_tag_keep_empty_pages(kGcHeapTag, true);
+  mi_heap_tag_keep_empty_pages(kPlainHeapTag, true);
   return absl::OkStatus();
 }
 
 absl::Status Init(size_t gc_null_word_offset) {
-  mi_process_init();
+  if (absl::Status s = Init(); !s.ok()) return s;
   absl::MutexLock lock(&HeapRegistryMutex());
   const size_t given = internal::GcNullWordOffset();
   if (given == gc_null_word_offset) return absl::OkStatus();

@@ -56,6 +56,10 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
          mi_heap_full_page_bytes(heaps->plain_storage);
 }
 
+size_t ThreadEmptyPages(const ThreadHeaps* heaps) {
+  return mi_heap_empty_pages(heaps->gc) + mi_heap_empty_pages(heaps->plain);
+}
+
 void VisitGcPages(PageVisitor visit, void* arg) {
   absl::MutexLock lock(&internal::HeapRegistryMutex());
   PageVisitState st{visit, arg};

@@ -293,3 +293,38 @@ TEST_F(FullPageBytesTest, DetachedThreadKeepsRunningAndReattaches) {
 
 }  // namespace
 }  // namespace cyclegc::alloc
+
+namespace cyclegc::alloc {
+namespace {
+
+// Pages emptied by a batch of frees stay in the heap for the same sizes
+// (patch 0009), and go once other sizes needed fresh pages for a while: a
+// heap that moves on to other sizes does not keep the old ones.
+TEST(KeptEmptyPagesTest, EmptiedPagesAreReusedThenReleased) {
+  ASSERT_TRUE(Init().ok());
+  testing::ScopedAttach attach;
+  ThreadHeaps* h = attach.heaps();
+  std::vector<void*> blocks;
+  for (int i = 0; i < 20000; ++i) blocks.push_back(Malloc(h, 1000));
+  const size_t empty_before = ThreadEmptyPages(h);
+  for (void* p : blocks) Free(p);
+  const size_t kept = ThreadEmptyPages(h) - empty_before;
+  // 20000 blocks of 1000 bytes fill about 300 pages of 64 KiB.
+  EXPECT_GE(kept, 200u) << "emptied pages went back to the segment";
+  // The same size again: the kept pages are reused, none stays empty.
+  blocks.clear();
+  for (int i = 0; i < 20000; ++i) blocks.push_back(Malloc(h, 1000));
+  EXPECT_LE(ThreadEmptyPages(h), empty_before + 2);
+  for (void* p : blocks) Free(p);
+  EXPECT_GE(ThreadEmptyPages(h) - empty_before, 200u);
+  // Other sizes, many fresh pages: the kept 1000-byte pages expire.
+  std::vector<void*> other;
+  for (int i = 0; i < 40000; ++i) other.push_back(Malloc(h, 3000));
+  EXPECT_LE(ThreadEmptyPages(h), empty_before + 8)
+      << "pages of a size no longer allocated are kept forever";
+  for (void* p : other) Free(p);
+  EXPECT_COUNTER_MATCHES_WALK();
+}
+
+}  // namespace
+}  // namespace cyclegc::alloc

@@ -107,6 +107,11 @@ size_t FullPageBytes();
 // Full-page bytes of one thread's heaps (GC + plain).
 size_t ThreadFullPageBytes(const ThreadHeaps* heaps);
 
+// Pages of one thread's heaps (GC + plain) with no block in use: a page that
+// empties is kept in its heap for reuse until allocations of other sizes
+// needed a few fresh pages. The owner thread only (or its heaps stopped).
+size_t ThreadEmptyPages(const ThreadHeaps* heaps);
+
 // Visits every allocated block of every GC heap: attached threads' heaps and
 // pages abandoned by threads that exited or detached. Each live block exactly
 // once. `visit` returns false to stop early. Requires a stopped world.
