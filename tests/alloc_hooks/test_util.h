@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <thread>
+#include <vector>
 
 #include "alloc_hooks/alloc_hooks.h"
 #include "gtest/gtest.h"
@@ -45,6 +47,31 @@ inline uint64_t MarkerOf(const void* block) {
 inline void UnmarkAndGcFree(void* block) {
   Mark(block, 0);
   GcFree(block);
+}
+
+// Allocates `per_size` marked GC blocks of each size, then frees every third
+// (unmarked first): free runs inside pages and across bitmap words. Returns
+// the blocks left live; the freed ones go to *freed if given.
+inline std::vector<void*> AllocThenFreeEveryThird(
+    ThreadHeaps* heaps, std::initializer_list<size_t> sizes, int per_size,
+    uint64_t marker, std::vector<void*>* freed = nullptr) {
+  std::vector<void*> live;
+  for (size_t size : sizes) {
+    std::vector<void*> all;
+    for (int i = 0; i < per_size; ++i) {
+      all.push_back(GcAlloc(heaps, size));
+      Mark(all.back(), marker);
+    }
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i % 3 == 1) {
+        UnmarkAndGcFree(all[i]);
+        if (freed != nullptr) freed->push_back(all[i]);
+      } else {
+        live.push_back(all[i]);
+      }
+    }
+  }
+  return live;
 }
 
 // Counter vs. page walk at a quiescent point.

@@ -25,7 +25,6 @@
 namespace cyclegc::alloc {
 namespace {
 
-using testing::Mark;
 using testing::MarkerOf;
 using testing::ScopedAttach;
 using testing::UnmarkAndGcFree;
@@ -82,21 +81,8 @@ TEST(VisitByContentTest, EveryBlockIsInUseOrHasTheNullWord) {
     }
     for (void* p : plain) Free(p);
   }
-  std::vector<void*> live;
-  for (size_t size : {16u, 64u, 264u, 3100u, 40000u}) {
-    std::vector<void*> all;
-    for (int i = 0; i < 2000; ++i) {
-      all.push_back(GcAlloc(attach.heaps(), size));
-      Mark(all.back(), kMarker);
-    }
-    for (size_t i = 0; i < all.size(); ++i) {
-      if (i % 3 == 1) {
-        UnmarkAndGcFree(all[i]);
-      } else {
-        live.push_back(all[i]);
-      }
-    }
-  }
+  const std::vector<void*> live = testing::AllocThenFreeEveryThird(
+      attach.heaps(), {16, 64, 264, 3100, 40000}, 2000, kMarker);
   Census census{kMarker, {}, 0, 0};
   VisitGcPagesByContent(&Count, &census);
   EXPECT_EQ(census.other, 0u) << "blocks with neither an object nor the null "

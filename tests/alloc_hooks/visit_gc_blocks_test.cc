@@ -186,23 +186,11 @@ TEST_F(VisitGcBlocksTest, FreedBlocksOfEverySizeAreSkipped) {
   // freeing every third block leaves free runs inside and across words.
   constexpr uint64_t kMarker = 0x6a11c0de00000005;
   ScopedAttach attach;
-  std::vector<void*> live;
+  std::vector<void*> freed_blocks;
+  const std::vector<void*> live = testing::AllocThenFreeEveryThird(
+      attach.heaps(), {16, 48, 200, 3000, 40000}, 3000, kMarker, &freed_blocks);
   absl::flat_hash_map<void*, int> freed;  // never reused: sizes differ
-  for (size_t size : {16u, 48u, 200u, 3000u, 40000u}) {
-    std::vector<void*> all;
-    for (int i = 0; i < 3000; ++i) {
-      all.push_back(GcAlloc(attach.heaps(), size));
-      Mark(all.back(), kMarker);
-    }
-    for (size_t i = 0; i < all.size(); ++i) {
-      if (i % 3 == 1) {
-        UnmarkAndGcFree(all[i]);
-        freed[all[i]] = 0;
-      } else {
-        live.push_back(all[i]);
-      }
-    }
-  }
+  for (void* p : freed_blocks) freed[p] = 0;
   ExpectVisitedOnce(live, kMarker);
   // A free block is not visited at all (its marker is gone, so the check
   // above would not see it).
