@@ -38,6 +38,22 @@ bool VisitBlocksOfPage(const PageBlocks& page, void* arg) {
   });
 }
 
+// The pages of every GC heap, attached threads' then abandoned ones, through
+// one pair of mimalloc's page visitors (with free maps, patch 0007, or
+// without, patch 0008).
+using HeapPagesFn = bool (*)(const mi_heap_t*, mi_page_blocks_fun*, void*);
+using AbandonedPagesFn = bool (*)(int, mi_page_blocks_fun*, void*);
+void VisitEveryGcPage(HeapPagesFn heap_pages, AbandonedPagesFn abandoned_pages,
+                      PageVisitor visit, void* arg) {
+  absl::MutexLock lock(&internal::HeapRegistryMutex());
+  PageVisitState st{visit, arg};
+  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
+       s = s->next) {
+    if (s->in_use) heap_pages(s->gc, &VisitPage, &st);
+  }
+  if (!st.stopped) abandoned_pages(kGcHeapTag, &VisitPage, &st);
+}
+
 }  // namespace
 
 size_t FullPageBytes() {
@@ -61,13 +77,8 @@ size_t ThreadEmptyPages(const ThreadHeaps* heaps) {
 }
 
 void VisitGcPages(PageVisitor visit, void* arg) {
-  absl::MutexLock lock(&internal::HeapRegistryMutex());
-  PageVisitState st{visit, arg};
-  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
-       s = s->next) {
-    if (s->in_use) mi_heap_visit_page_blocks(s->gc, &VisitPage, &st);
-  }
-  if (!st.stopped) mi_abandoned_visit_page_blocks(kGcHeapTag, &VisitPage, &st);
+  VisitEveryGcPage(&mi_heap_visit_page_blocks, &mi_abandoned_visit_page_blocks,
+                   visit, arg);
 }
 
 void VisitGcPagesByContent(PageVisitor visit, void* arg) {
@@ -84,13 +95,8 @@ void VisitGcPagesByContent(PageVisitor visit, void* arg) {
   const size_t offset = internal::GcNullWordOffset();
   if (offset == internal::kNoNullWord) return VisitGcPages(visit, arg);
   Filter filter{visit, arg, offset + sizeof(void*)};
-  absl::MutexLock lock(&internal::HeapRegistryMutex());
-  PageVisitState st{&Filter::Visit, &filter};
-  for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
-       s = s->next) {
-    if (s->in_use) mi_heap_visit_page_areas(s->gc, &VisitPage, &st);
-  }
-  if (!st.stopped) mi_abandoned_visit_page_areas(kGcHeapTag, &VisitPage, &st);
+  VisitEveryGcPage(&mi_heap_visit_page_areas, &mi_abandoned_visit_page_areas,
+                   &Filter::Visit, &filter);
 }
 
 void VisitGcBlocks(BlockVisitor visit, void* arg) {

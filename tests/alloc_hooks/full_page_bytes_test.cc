@@ -291,12 +291,6 @@ TEST_F(FullPageBytesTest, DetachedThreadKeepsRunningAndReattaches) {
   EXPECT_COUNTER_MATCHES_WALK();
 }
 
-}  // namespace
-}  // namespace cyclegc::alloc
-
-namespace cyclegc::alloc {
-namespace {
-
 // Pages emptied by a batch of frees stay in the heap for the same sizes
 // (patch 0009), and go once other sizes needed fresh pages for a while: a
 // heap that moves on to other sizes does not keep the old ones.

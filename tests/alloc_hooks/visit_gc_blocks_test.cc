@@ -175,12 +175,6 @@ TEST_F(VisitGcBlocksTest, ShutdownRefusesWhileAnotherThreadIsAttached) {
   EXPECT_EQ(FullPageBytes(), FullPageBytesByWalk());
 }
 
-}  // namespace
-}  // namespace cyclegc::alloc
-
-namespace cyclegc::alloc {
-namespace {
-
 TEST_F(VisitGcBlocksTest, FreedBlocksOfEverySizeAreSkipped) {
   // Pages of 16-byte blocks hold thousands of blocks (many bitmap words);
   // freeing every third block leaves free runs inside and across words.
