@@ -320,5 +320,28 @@ TEST(KeptEmptyPagesTest, EmptiedPagesAreReusedThenReleased) {
   EXPECT_COUNTER_MATCHES_WALK();
 }
 
+// A collecting thread frees another thread's garbage: the owner's full pages
+// empty through the delayed-free list, all of a page's blocks at once, while
+// the page is still in the full queue. Those pages are kept too.
+TEST(KeptEmptyPagesTest, PagesEmptiedByOtherThreadsAreKept) {
+  ASSERT_TRUE(Init().ok());
+  testing::ScopedAttach attach;
+  ThreadHeaps* h = attach.heaps();
+  std::vector<void*> blocks;
+  for (int i = 0; i < 20000; ++i) blocks.push_back(Malloc(h, 1000));
+  ProcessDelayedFrees(h);
+  const size_t empty_before = ThreadEmptyPages(h);
+  ASSERT_GE(ThreadFullPageBytes(h), 200u * 64 * 1024);
+  std::thread other([&] {
+    for (void* p : blocks) Free(p);
+  });
+  other.join();
+  ProcessDelayedFrees(h);
+  EXPECT_LT(ThreadFullPageBytes(h), 64u * 1024);
+  EXPECT_GE(ThreadEmptyPages(h) - empty_before, 200u)
+      << "pages emptied in the full queue went back to the segment";
+  EXPECT_COUNTER_MATCHES_WALK();
+}
+
 }  // namespace
 }  // namespace cyclegc::alloc
