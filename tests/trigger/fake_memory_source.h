@@ -20,6 +20,7 @@ class FakeMemorySource final : public MemorySource {
     if (on_full_page_read) on_full_page_read();
     return full_page_bytes;
   }
+  size_t ThreadFullPageBytes() override { return t_thread_full_page_bytes; }
   absl::StatusOr<size_t> ProcessRssAndSwap() override {
     rss_reads++;
     if (rss_fails) return absl::UnavailableError("no /proc");
@@ -28,6 +29,8 @@ class FakeMemorySource final : public MemorySource {
   size_t ExternalBytes() override { return external; }
 
   std::atomic<size_t> full_page_bytes{0};
+  // The calling thread's own full-page bytes: each test thread sets its own.
+  static inline thread_local size_t t_thread_full_page_bytes = 0;
   std::atomic<size_t> rss{0};
   std::atomic<size_t> external{0};
   std::atomic<bool> rss_fails{false};

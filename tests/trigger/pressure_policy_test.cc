@@ -62,6 +62,27 @@ TEST_F(PressurePolicyTest, GrowthPastTheGoalStartsACollectionWithFewObjects) {
   EXPECT_EQ(d.estimate_now, 150 * M + 1);
 }
 
+TEST_F(PressurePolicyTest, EachThreadKeepsToItsShareOfTheAllowance) {
+  // 100 MiB survived: a 50 MiB allowance, 25 MiB a thread with 2 threads.
+  TriggerSnapshot s = Snap(10, 5000, 100 * M);
+  s.thread_shares = 2;
+  s.thread_at_last = 40 * M;
+  FakeMemorySource::t_thread_full_page_bytes = 65 * M;
+  Decision d = DecideAt(120 * M, s);  // the sum is under its goal
+  EXPECT_EQ(d.verdict, Decision::kNotYet);
+  EXPECT_EQ(d.thread_estimate_now, 65 * M);
+  FakeMemorySource::t_thread_full_page_bytes = 65 * M + 1;
+  d = DecideAt(120 * M, s);
+  EXPECT_EQ(d.verdict, Decision::kCollect);
+  EXPECT_EQ(d.reason, CGC_REASON_HEAP_GOAL);
+  // One thread: the goal over the sum is the whole rule.
+  s.thread_shares = 1;
+  d = DecideAt(120 * M, s);
+  EXPECT_EQ(d.verdict, Decision::kNotYet);
+  EXPECT_EQ(d.thread_estimate_now, 0u);
+  FakeMemorySource::t_thread_full_page_bytes = 0;
+}
+
 TEST_F(PressurePolicyTest, FloorKeepsASmallHeapFromCollecting) {
   // 1 MiB survived: 50% would be 512 KiB, the 2 MiB floor rules.
   EXPECT_EQ(DecideAt(3 * M, Snap(1000, 100, 1 * M)).verdict, Decision::kNotYet);

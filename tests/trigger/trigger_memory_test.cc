@@ -64,6 +64,55 @@ TEST_F(TriggerTest, PressureBaselineLeavesOutAllocationDuringTheCollection) {
   EXPECT_EQ(GetTriggerCounters().estimate_at_last, 12 * M);
 }
 
+// Pages a thread's garbage emptied serve only that thread: with two threads
+// deciding, each may grow by half the allowance past its own reading after
+// the last collection, however little the sum grew.
+TEST_F(TriggerTest, PressureHoldsEachThreadToItsShareOfTheAllowance) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 8 * M;  // goal 12 MiB: a 4 MiB allowance
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes(0);
+  ASSERT_EQ(fake_.calls, 1);
+  mem_.full_page_bytes = 8 * M;
+  std::thread other([] {
+    FakeMemorySource::t_thread_full_page_bytes = 1 * M;
+    OnAllocatedBytes(0);
+  });
+  other.join();
+  // This thread's first reading is its baseline; a lower one lowers it.
+  FakeMemorySource::t_thread_full_page_bytes = 5 * M;
+  OnAllocatedBytes(0);
+  FakeMemorySource::t_thread_full_page_bytes = 4 * M;
+  OnAllocatedBytes(0);
+  mem_.full_page_bytes = 10 * M;
+  FakeMemorySource::t_thread_full_page_bytes = 6 * M;  // 4 + 4/2
+  OnAllocatedBytes(0);
+  EXPECT_EQ(fake_.calls, 1);
+  FakeMemorySource::t_thread_full_page_bytes = 6 * M + 1;
+  OnAllocatedBytes(0);
+  EXPECT_EQ(fake_.calls, 2);
+  EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
+  FakeMemorySource::t_thread_full_page_bytes = 0;
+}
+
+TEST_F(TriggerTest, PressureLoneThreadHasTheWholeAllowance) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 8 * M;
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes(0);
+  ASSERT_EQ(fake_.calls, 1);
+  mem_.full_page_bytes = 8 * M;
+  FakeMemorySource::t_thread_full_page_bytes = 4 * M;
+  OnAllocatedBytes(0);
+  mem_.full_page_bytes = 11 * M;
+  FakeMemorySource::t_thread_full_page_bytes = 7 * M;
+  OnAllocatedBytes(0);
+  EXPECT_EQ(fake_.calls, 1);
+  FakeMemorySource::t_thread_full_page_bytes = 0;
+}
+
 TEST_F(TriggerTest, PressureCountBackstopWithFlatMemory) {
   Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));  // backstop: the threshold
   mem_.full_page_bytes = 1 * M;

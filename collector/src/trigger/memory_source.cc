@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "alloc_hooks/alloc_hooks.h"
+#include "thread_state.h"
 
 namespace cyclegc::internal {
 namespace {
@@ -82,6 +83,11 @@ absl::StatusOr<size_t> ParseStatusSwapBytes(const char* text) {
 }
 
 size_t SystemMemorySource::FullPageBytes() { return alloc::FullPageBytes(); }
+
+size_t SystemMemorySource::ThreadFullPageBytes() {
+  const ThreadState* ts = CurrentThread();
+  return ts != nullptr ? alloc::ThreadFullPageBytes(ts->heaps) : 0;
+}
 
 absl::StatusOr<size_t> SystemMemorySource::ProcessRssAndSwap() {
   char buf[4096];

@@ -18,6 +18,8 @@ class MemorySource {
   // Bytes in full mimalloc pages over all threads, live and exited. Cheap:
   // no syscall, no lock, no stop.
   virtual size_t FullPageBytes() = 0;
+  // The calling thread's own part of FullPageBytes (0 if it is not attached).
+  virtual size_t ThreadFullPageBytes() = 0;
   // Resident set plus swap of the whole process, in bytes. A syscall (or two);
   // only the rss policy calls it, and only once young is over the threshold.
   virtual absl::StatusOr<size_t> ProcessRssAndSwap() = 0;
@@ -31,6 +33,7 @@ class MemorySource {
 class SystemMemorySource final : public MemorySource {
  public:
   size_t FullPageBytes() override;
+  size_t ThreadFullPageBytes() override;
   absl::StatusOr<size_t> ProcessRssAndSwap() override;
   size_t ExternalBytes() override;
 

@@ -25,6 +25,13 @@ struct TriggerSnapshot {
   // in the baseline, so a memory-growth test cannot see them. May exceed
   // `young` once deaths subtract from it; the rules clamp it.
   size_t young_before_estimate = 0;
+  // The deciding thread's share of the goal (policies with
+  // Policy::SharesGoalPerThread). A thread's emptied pages serve only that
+  // thread, so peak memory is the sum of each thread's own peak, not the
+  // peak of the sum: a thread may grow by at most allowance / thread_shares
+  // past its own reading after the last collection.
+  size_t thread_shares = 1;      // threads allocating lately (1: no share)
+  size_t thread_at_last = 0;     // this thread's estimate after the last one
 };
 
 struct Decision {
@@ -37,6 +44,8 @@ struct Decision {
   Verdict verdict = kNotYet;
   cgc_reason reason = CGC_REASON_THRESHOLD;
   size_t estimate_now = 0;  // the estimate decided on (0 if not read)
+  // The deciding thread's own estimate (0 if not read).
+  size_t thread_estimate_now = 0;
   // kNotYet/kDefer: do not ask again until young (after the verdict is
   // applied) exceeds this; 0 = the policy's gate(). Lets a policy that checks
   // below the threshold (paced) space its checks out.
@@ -63,6 +72,11 @@ class Policy {
   // The estimate this policy compares against, read right after a collection
   // to become estimate_at_last (0 for count, which has none).
   virtual size_t EstimateNow() const = 0;
+  // Whether Decide also holds the calling thread to its share of the goal
+  // (TriggerSnapshot::thread_shares), reading ThreadEstimateNow.
+  virtual bool SharesGoalPerThread() const { return false; }
+  // The calling thread's own part of EstimateNow (its heaps' full pages).
+  virtual size_t ThreadEstimateNow() const { return 0; }
   // Whether estimate_at_last follows the estimate down until the next
   // collection. Right after a collection, an allocator-based estimate still
   // holds the pages of garbage that other threads own: they free it when they

@@ -11,6 +11,12 @@
 // memory (2 threads, chain c=10 e=0: 7 MB at 2000, 14 MB at 80,000; see
 // docs/STATUS.md, session 7). There is no deferral: memory that did not grow
 // is no reason to wait once the backstop passed.
+// With threads, each also keeps to its share of the goal's allowance: pages
+// one thread's garbage emptied serve only that thread, so when threads take
+// turns at allocating (one runs while the other is held or descheduled),
+// each one's own peak reaches the whole goal and peak RSS the sum of them
+// (2 threads, chain c=10 e=100k: one heap at 13 pages of payloads, as many
+// as both threads' trash at the collection).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -23,6 +29,10 @@
 
 namespace cyclegc::internal {
 namespace {
+
+size_t SaturatingAdd(size_t a, size_t b) {
+  return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
 
 constexpr size_t kMinByteStep = 32 * 1024;
 constexpr size_t kMaxByteStep = 1024 * 1024;
@@ -48,6 +58,18 @@ class PressurePolicy final : public Policy {
       d.reason = goal.reason;
       return d;
     }
+    if (s.thread_shares > 1) {
+      d.thread_estimate_now = ThreadEstimateNow();
+      HeapGoal own = goal;
+      own.bytes = SaturatingAdd(s.thread_at_last,
+                                goal.allowance / s.thread_shares);
+      if (PastGoalAsksToCollect(own, d.thread_estimate_now, young,
+                                s.long_lived)) {
+        d.verdict = Decision::kCollect;
+        d.reason = goal.reason;
+        return d;
+      }
+    }
     if (young > gate(s.long_lived)) {
       d.verdict = Decision::kCollect;
       d.reason = CGC_REASON_COUNT_BACKSTOP;
@@ -55,6 +77,10 @@ class PressurePolicy final : public Policy {
     return d;
   }
   bool BaselineFollowsDrops() const override { return true; }
+  bool SharesGoalPerThread() const override { return true; }
+  size_t ThreadEstimateNow() const override {
+    return mem_->ThreadFullPageBytes();
+  }
   bool BaselineExcludesNewAllocation() const override { return true; }
   size_t EstimateNow() const override {
     return mem_->FullPageBytes() + mem_->ExternalBytes();

@@ -66,6 +66,8 @@ absl::Status TriggerInitWith(const Config& config, const TriggerDeps& deps) {
   t.estimate_at_last.store(0, std::memory_order_relaxed);
   t.young_before_estimate.store(0, std::memory_order_relaxed);
   t.full_page_bytes_after.store(0, std::memory_order_relaxed);
+  t.threads_deciding.store(0, std::memory_order_relaxed);
+  t.threads_deciding_last.store(1, std::memory_order_relaxed);
   t.deferrals.store(0, std::memory_order_relaxed);
   t.triggered.store(0, std::memory_order_relaxed);
   t.holds.store(0, std::memory_order_relaxed);
@@ -164,6 +166,10 @@ void TriggerOnCollectionDone(size_t survivors) {
   // Read after the estimate: everything counted so far is in it.
   t.young_before_estimate.store(t.young.Load(), std::memory_order_relaxed);
   t.full_page_bytes_after.store(memory->FullPageBytes(),
+                                std::memory_order_relaxed);
+  const uint32_t deciding =
+      t.threads_deciding.exchange(0, std::memory_order_relaxed);
+  t.threads_deciding_last.store(deciding > 0 ? deciding : 1,
                                 std::memory_order_relaxed);
   t.epoch.fetch_add(1, std::memory_order_acq_rel);
   RecomputeGate();

@@ -5,6 +5,14 @@
 #include "trigger_state.h"
 
 namespace cyclegc::internal {
+namespace {
+
+// This thread's estimate after the last collection (FillThreadShare), and
+// the collection (epoch) it is for.
+thread_local size_t t_thread_at_last = 0;
+thread_local uint64_t t_thread_epoch = UINT64_MAX;
+
+}  // namespace
 
 // Lowers estimate_at_last to `estimate` if that is lower (policies whose
 // baseline follows drops; see Policy::BaselineFollowsDrops). The young
@@ -37,6 +45,29 @@ void SettleAfterCollection(TriggerState& t, uint64_t epoch) {
     // be high; a later reading below the baseline re-decides (DecideAndAct).
     LowerBaseline(t, policy->EstimateNow());
   }
+}
+
+void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
+                     TriggerSnapshot& s) {
+  if (t_thread_epoch != epoch) {
+    // The first decision since the collection: this thread drained its
+    // delayed frees on the byte path, so the reading is its settled heap (a
+    // high one from the young path is lowered later).
+    t_thread_epoch = epoch;
+    t_thread_at_last = policy.ThreadEstimateNow();
+    t.threads_deciding.fetch_add(1, std::memory_order_relaxed);
+  }
+  // The threads that decided since the last collection, or that many at it:
+  // a thread idle since then holds no share, and one that has not decided yet
+  // this cycle still counts once it did in the last.
+  uint32_t now = t.threads_deciding.load(std::memory_order_relaxed);
+  uint32_t last = t.threads_deciding_last.load(std::memory_order_relaxed);
+  s.thread_shares = now > last ? now : last;
+  s.thread_at_last = t_thread_at_last;
+}
+
+void LowerThreadBaseline(size_t thread_estimate) {
+  if (thread_estimate < t_thread_at_last) t_thread_at_last = thread_estimate;
 }
 
 }  // namespace cyclegc::internal

@@ -44,7 +44,9 @@ void DecideAndAct() {
   s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
   s.young_before_estimate =
       t.young_before_estimate.load(std::memory_order_relaxed);
+  if (policy->SharesGoalPerThread()) FillThreadShare(t, *policy, epoch, s);
   Decision d = policy->Decide(s);
+  if (d.thread_estimate_now != 0) LowerThreadBaseline(d.thread_estimate_now);
   if (d.verdict != Decision::kCollect && d.estimate_now != 0 &&
       policy->BaselineFollowsDrops() && d.estimate_now < s.estimate_at_last) {
     // Memory fell below the baseline: it was read before garbage was freed,

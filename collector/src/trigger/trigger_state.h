@@ -54,6 +54,10 @@ struct TriggerState {
   std::atomic<size_t> estimate_at_last{0};
   std::atomic<size_t> young_before_estimate{0};
   std::atomic<size_t> full_page_bytes_after{0};
+  // Threads that decided since the last collection, and that count at it:
+  // the shares of the goal (TriggerSnapshot::thread_shares).
+  std::atomic<uint32_t> threads_deciding{0};
+  std::atomic<uint32_t> threads_deciding_last{1};
   // Bytes the threads reported allocating (OnAllocatedBytes), and that
   // figure at the last heap walk.
   std::atomic<size_t> bytes_allocated{0};
@@ -106,6 +110,14 @@ void GateAfterDeferral(TriggerState& t, size_t above);
 // trigger_baseline.cc
 bool LowerBaseline(TriggerState& t, size_t estimate);
 void SettleAfterCollection(TriggerState& t, uint64_t epoch);
+// For a policy that shares its goal per thread: fills the snapshot's
+// thread_shares and thread_at_last (this thread's reading at its first
+// decision since collection `epoch`, lowered by later lower readings).
+void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
+                     TriggerSnapshot& s);
+// A decision read this thread's estimate: a reading below its baseline
+// lowers it.
+void LowerThreadBaseline(size_t thread_estimate);
 
 // trigger_hold.cc: while a triggered collection runs, waits for it if this
 // thread ran far ahead (young or memory), at most kMaxHold per collection.
