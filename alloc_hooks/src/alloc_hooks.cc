@@ -4,11 +4,12 @@
 
 #include <pthread.h>
 
+#include <cstdint>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "heap_registry.h"
 #include "mimalloc.h"
-#include "null_word.h"
 #include "thread_heaps.h"
 
 // mimalloc's thread-exit key (src/init.c; not in its public header).
@@ -59,9 +60,9 @@ absl::Status Init() {
 absl::Status Init(size_t gc_null_word_offset) {
   if (absl::Status s = Init(); !s.ok()) return s;
   absl::MutexLock lock(&HeapRegistryMutex());
-  const size_t given = internal::GcNullWordOffset();
+  const size_t given = mi_heap_tag_null_word(kGcHeapTag);
   if (given == gc_null_word_offset) return absl::OkStatus();
-  if (given != internal::kNoNullWord) {
+  if (given != SIZE_MAX) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "alloc_hooks::Init: GC blocks already get a null word at offset %u, "
         "not %u: the walk by content would misread them",
@@ -72,7 +73,6 @@ absl::Status Init(size_t gc_null_word_offset) {
         "alloc_hooks::Init: a null-word offset must be given before the first "
         "thread attaches (its pages have none)");
   }
-  internal::SetGcNullWordOffset(gc_null_word_offset);
   mi_heap_tag_null_word_on_extend(kGcHeapTag, gc_null_word_offset);
   return absl::OkStatus();
 }

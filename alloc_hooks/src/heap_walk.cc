@@ -1,11 +1,11 @@
 // Full-page byte totals and the walk over all GC blocks.
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "alloc_hooks/alloc_hooks.h"
 #include "heap_registry.h"
 #include "mimalloc.h"
-#include "null_word.h"
 #include "thread_heaps.h"
 
 namespace cyclegc::alloc {
@@ -92,8 +92,10 @@ void VisitGcPagesByContent(PageVisitor visit, void* arg) {
       return page.stride < f->min_stride || f->visit(page, f->arg);
     }
   };
-  const size_t offset = internal::GcNullWordOffset();
-  if (offset == internal::kNoNullWord) return VisitGcPages(visit, arg);
+  // Set before any thread attached (alloc_hooks::Init), under the registry
+  // mutex every attach takes since.
+  const size_t offset = mi_heap_tag_null_word(kGcHeapTag);
+  if (offset == SIZE_MAX) return VisitGcPages(visit, arg);
   Filter filter{visit, arg, offset + sizeof(void*)};
   VisitEveryGcPage(&mi_heap_visit_page_areas, &mi_abandoned_visit_page_areas,
                    &Filter::Visit, &filter);
