@@ -96,6 +96,38 @@ TEST_F(TriggerTest, PressureHoldsEachThreadToItsShareOfTheAllowance) {
   FakeMemorySource::t_thread_full_page_bytes = 0;
 }
 
+// What a thread allocated after the heap walk (here while the collection
+// ran on it) is the next cycle's: its own baseline leaves it out, as the
+// global one does.
+TEST_F(TriggerTest, PressureThreadBaselineLeavesOutItsBytesSinceTheWalk) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 8 * M;
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes(0);
+  ASSERT_EQ(fake_.calls, 1);
+  std::thread other([] {
+    FakeMemorySource::t_thread_full_page_bytes = 1 * M;
+    OnAllocatedBytes(0);
+  });
+  other.join();
+  FakeMemorySource::t_thread_full_page_bytes = 4 * M;
+  fake_.during = [] {
+    OnAllocatedBytes(3 * M);
+    FakeMemorySource::t_thread_full_page_bytes = 7 * M;
+  };
+  mem_.full_page_bytes = 12 * M + 1;  // past the goal over 8 MiB
+  OnAllocatedBytes(0);
+  ASSERT_EQ(fake_.calls, 2);
+  fake_.during = nullptr;
+  // The sum's baseline is 8 - 3 MiB, its goal 7.5 MiB; this thread's is
+  // 7 - 3 MiB, so at 7 MiB it is past its 2 MiB share.
+  mem_.full_page_bytes = 7 * M;
+  OnAllocatedBytes(0);
+  EXPECT_EQ(fake_.calls, 3);
+  FakeMemorySource::t_thread_full_page_bytes = 0;
+}
+
 TEST_F(TriggerTest, PressureLoneThreadHasTheWholeAllowance) {
   Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
   fake_.set_fpb_after = true;

@@ -132,6 +132,7 @@ void OnYoungBatch(int64_t delta) {
 
 void OnAllocatedBytes(size_t bytes) {
   g_trigger.bytes_allocated.fetch_add(bytes, std::memory_order_relaxed);
+  NoteThreadBytes(g_trigger, bytes);
   if (t_collecting_here) return;
   uint64_t epoch = g_trigger.epoch.load(std::memory_order_relaxed);
   if (epoch != t_settled_epoch) SettleAfterCollection(g_trigger, epoch);
@@ -145,6 +146,7 @@ void TriggerOnHeapWalked() {
   t.deferred_young.store(0, std::memory_order_relaxed);
   t.bytes_at_walk.store(t.bytes_allocated.load(std::memory_order_relaxed),
                         std::memory_order_relaxed);
+  t.walks.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TriggerOnCollectionDone(size_t survivors) {

@@ -11,6 +11,11 @@ namespace {
 // the collection (epoch) it is for.
 thread_local size_t t_thread_at_last = 0;
 thread_local uint64_t t_thread_epoch = UINT64_MAX;
+// Bytes this thread reported in all, the last heap walk it saw, and its
+// total when it first reported after that walk (within a byte step of it).
+thread_local uint64_t t_thread_bytes = 0;
+thread_local uint64_t t_walk_seen = 0;
+thread_local uint64_t t_bytes_at_walk = 0;
 
 }  // namespace
 
@@ -54,7 +59,17 @@ void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
     // delayed frees on the byte path, so the reading is its settled heap (a
     // high one from the young path is lowered later).
     t_thread_epoch = epoch;
-    t_thread_at_last = policy.ThreadEstimateNow();
+    // Less what it allocated since the walk: the last collection could not
+    // free any of it, and a thread that ran on through another thread's
+    // collection would otherwise start its share from there (2 threads,
+    // Tim's queue: one heap at 1,788 payloads for a window of 1,000 and a
+    // share of 500).
+    const size_t now = policy.ThreadEstimateNow();
+    const uint64_t since =
+        t_walk_seen == t.walks.load(std::memory_order_relaxed)
+            ? t_thread_bytes - t_bytes_at_walk
+            : 0;
+    t_thread_at_last = now > since ? now - since : 0;
     t.threads_deciding.fetch_add(1, std::memory_order_relaxed);
   }
   // The threads that decided since the last collection, or that many at it:
@@ -64,6 +79,15 @@ void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
   uint32_t last = t.threads_deciding_last.load(std::memory_order_relaxed);
   s.thread_shares = now > last ? now : last;
   s.thread_at_last = t_thread_at_last;
+}
+
+void NoteThreadBytes(TriggerState& t, size_t bytes) {
+  const uint64_t walks = t.walks.load(std::memory_order_relaxed);
+  if (walks != t_walk_seen) {
+    t_walk_seen = walks;
+    t_bytes_at_walk = t_thread_bytes;
+  }
+  t_thread_bytes += bytes;
 }
 
 void LowerThreadBaseline(size_t thread_estimate) {

@@ -58,6 +58,9 @@ struct TriggerState {
   // the shares of the goal (TriggerSnapshot::thread_shares).
   std::atomic<uint32_t> threads_deciding{0};
   std::atomic<uint32_t> threads_deciding_last{1};
+  // Heap walks so far: a thread tells by it which of its bytes came after
+  // the last walk (NoteThreadBytes).
+  std::atomic<uint64_t> walks{0};
   // Bytes the threads reported allocating (OnAllocatedBytes), and that
   // figure at the last heap walk.
   std::atomic<size_t> bytes_allocated{0};
@@ -118,6 +121,10 @@ void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
 // A decision read this thread's estimate: a reading below its baseline
 // lowers it.
 void LowerThreadBaseline(size_t thread_estimate);
+// Counts the bytes this thread reports on the byte path, and where the last
+// heap walk fell among them: what it allocated since then is the next
+// cycle's, left out of its baseline as the global one leaves it out.
+void NoteThreadBytes(TriggerState& t, size_t bytes);
 
 // trigger_hold.cc: while a triggered collection runs, waits for it if this
 // thread ran far ahead (young or memory), at most kMaxHold per collection.
