@@ -214,6 +214,36 @@ TEST_F(TriggerTest, PressureHoldsAQuarterAllowancePastTheGoal) {
   collector.join();
 }
 
+// The same for a thread's own share: one that ran a quarter of its share
+// past it while another thread's collection runs waits, however little the
+// sum ran past the goal.
+TEST_F(TriggerTest, PressureHoldsAThreadAQuarterSharePastItsShare) {
+  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+  fake_.set_fpb_after = true;
+  fake_.fpb_after = 8 * M;  // goal 12 MiB; with 2 threads a 2 MiB share
+  mem_.full_page_bytes = 3 * M;
+  OnAllocatedBytes(0);
+  ASSERT_EQ(fake_.calls, 1);
+  mem_.full_page_bytes = 8 * M;
+  FakeMemorySource::t_thread_full_page_bytes = 4 * M;
+  OnAllocatedBytes(0);  // this thread's baseline: 4 MiB
+  mem_.full_page_bytes = 12 * M + 1;
+  std::atomic<bool> release{false};
+  std::thread collector = StartCollectionUntil(&release, [] {
+    FakeMemorySource::t_thread_full_page_bytes = 0;
+    OnAllocatedBytes(0);
+  });
+  FakeMemorySource::t_thread_full_page_bytes = 6 * M + 400 * K;  // 0.2 past
+  OnAllocatedBytes(0);
+  EXPECT_EQ(GetTriggerCounters().holds, 0u);
+  FakeMemorySource::t_thread_full_page_bytes = 6 * M + 700 * K;  // 0.34
+  OnAllocatedBytes(0);
+  EXPECT_EQ(GetTriggerCounters().holds, 1u);
+  release = true;
+  collector.join();
+  FakeMemorySource::t_thread_full_page_bytes = 0;
+}
+
 // After a deferral young restarts at zero: paced's next goal check is one
 // interval (threshold / 2) later, not where the count rule had left the gate.
 TEST_F(TriggerTest, PacedGateComesBackDownAfterADeferral) {

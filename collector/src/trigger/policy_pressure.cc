@@ -34,6 +34,12 @@ size_t SaturatingAdd(size_t a, size_t b) {
   return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
+// How far `now` is past `goal`, in units of `unit` (0 at or under it).
+double PastIn(size_t now, size_t goal, size_t unit) {
+  if (now <= goal || unit == 0) return 0;
+  return static_cast<double>(now - goal) / static_cast<double>(unit);
+}
+
 constexpr size_t kMinByteStep = 32 * 1024;
 constexpr size_t kMaxByteStep = 1024 * 1024;
 // Memory checks per goal allowance: at most allowance/16 of overshoot a
@@ -91,12 +97,20 @@ class PressurePolicy final : public Policy {
                           kChecksPerAllowance,
                       kMinByteStep, kMaxByteStep);
   }
+  // Past the goal over the sum, or past this thread's share of it, whichever
+  // is further: a thread that ran through its share while another thread's
+  // collection runs is held as one that ran the sum past the goal.
   double AllowancesPastGoal(const TriggerSnapshot& s) const override {
     HeapGoal goal = ComputeHeapGoal(s.estimate_at_last, config_);
-    size_t now = EstimateNow();
-    if (now <= goal.bytes || goal.allowance == 0) return 0;
-    return static_cast<double>(now - goal.bytes) /
-           static_cast<double>(goal.allowance);
+    if (goal.allowance == 0) return 0;
+    double past = PastIn(EstimateNow(), goal.bytes, goal.allowance);
+    if (s.thread_shares > 1) {
+      const size_t share = goal.allowance / s.thread_shares;
+      past = std::max(
+          past, PastIn(ThreadEstimateNow(),
+                       SaturatingAdd(s.thread_at_last, share), share));
+    }
+    return past;
   }
 
  private:

@@ -72,6 +72,12 @@ void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
     t_thread_at_last = now > since ? now - since : 0;
     t.threads_deciding.fetch_add(1, std::memory_order_relaxed);
   }
+  PeekThreadShare(t, epoch, s);
+}
+
+void PeekThreadShare(const TriggerState& t, uint64_t epoch,
+                     TriggerSnapshot& s) {
+  if (t_thread_epoch != epoch) return;
   // The threads that decided since the last collection, or that many at it:
   // a thread idle since then holds no share, and one that has not decided yet
   // this cycle still counts once it did in the last.

@@ -90,6 +90,9 @@ double AllowancesPastGoal(const TriggerState& t) {
   if (policy == nullptr) return 0;
   TriggerSnapshot s;
   s.estimate_at_last = t.estimate_at_last.load(std::memory_order_relaxed);
+  if (policy->SharesGoalPerThread()) {
+    PeekThreadShare(t, t.epoch.load(std::memory_order_acquire), s);
+  }
   return policy->AllowancesPastGoal(s);
 }
 

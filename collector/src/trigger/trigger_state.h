@@ -118,6 +118,10 @@ void SettleAfterCollection(TriggerState& t, uint64_t epoch);
 // decision since collection `epoch`, lowered by later lower readings).
 void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
                      TriggerSnapshot& s);
+// The same without taking a baseline: fills the fields only if this thread
+// has one for collection `epoch` (a thread's hold reads it).
+void PeekThreadShare(const TriggerState& t, uint64_t epoch,
+                     TriggerSnapshot& s);
 // A decision read this thread's estimate: a reading below its baseline
 // lowers it.
 void LowerThreadBaseline(size_t thread_estimate);
