@@ -64,22 +64,40 @@ TEST_F(TriggerTest, PressureBaselineLeavesOutAllocationDuringTheCollection) {
   EXPECT_EQ(GetTriggerCounters().estimate_at_last, 12 * M);
 }
 
+// pressure with threads: one collection left 8 MiB (goal 12 MiB, a 4 MiB
+// allowance: 2 MiB a thread with two deciding). Each test thread sets its own
+// full-page bytes (FakeMemorySource::t_thread_full_page_bytes).
+class PressureShareTest : public TriggerTest {
+ protected:
+  void CollectedOnceLeaving8M() {
+    Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
+    fake_.set_fpb_after = true;
+    fake_.fpb_after = 8 * M;
+    mem_.full_page_bytes = 3 * M;
+    OnAllocatedBytes(0);
+    ASSERT_EQ(fake_.calls, 1);
+    mem_.full_page_bytes = 8 * M;
+  }
+  // Another thread decides once (holding `own` bytes): two threads share.
+  static void OtherThreadDecides(size_t own) {
+    std::thread other([own] {
+      FakeMemorySource::t_thread_full_page_bytes = own;
+      OnAllocatedBytes(0);
+    });
+    other.join();
+  }
+  void TearDown() override {
+    FakeMemorySource::t_thread_full_page_bytes = 0;
+    TriggerTest::TearDown();
+  }
+};
+
 // Pages a thread's garbage emptied serve only that thread: with two threads
 // deciding, each may grow by half the allowance past its own reading after
 // the last collection, however little the sum grew.
-TEST_F(TriggerTest, PressureHoldsEachThreadToItsShareOfTheAllowance) {
-  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 8 * M;  // goal 12 MiB: a 4 MiB allowance
-  mem_.full_page_bytes = 3 * M;
-  OnAllocatedBytes(0);
-  ASSERT_EQ(fake_.calls, 1);
-  mem_.full_page_bytes = 8 * M;
-  std::thread other([] {
-    FakeMemorySource::t_thread_full_page_bytes = 1 * M;
-    OnAllocatedBytes(0);
-  });
-  other.join();
+TEST_F(PressureShareTest, HoldsEachThreadToItsShareOfTheAllowance) {
+  ASSERT_NO_FATAL_FAILURE(CollectedOnceLeaving8M());
+  OtherThreadDecides(1 * M);
   // This thread's first reading is its baseline; a lower one lowers it.
   FakeMemorySource::t_thread_full_page_bytes = 5 * M;
   OnAllocatedBytes(0);
@@ -93,24 +111,14 @@ TEST_F(TriggerTest, PressureHoldsEachThreadToItsShareOfTheAllowance) {
   OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 2);
   EXPECT_EQ(fake_.last_reason, CGC_REASON_HEAP_GOAL);
-  FakeMemorySource::t_thread_full_page_bytes = 0;
 }
 
 // What a thread allocated after the heap walk (here while the collection
 // ran on it) is the next cycle's: its own baseline leaves it out, as the
 // global one does.
-TEST_F(TriggerTest, PressureThreadBaselineLeavesOutItsBytesSinceTheWalk) {
-  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 8 * M;
-  mem_.full_page_bytes = 3 * M;
-  OnAllocatedBytes(0);
-  ASSERT_EQ(fake_.calls, 1);
-  std::thread other([] {
-    FakeMemorySource::t_thread_full_page_bytes = 1 * M;
-    OnAllocatedBytes(0);
-  });
-  other.join();
+TEST_F(PressureShareTest, ThreadBaselineLeavesOutItsBytesSinceTheWalk) {
+  ASSERT_NO_FATAL_FAILURE(CollectedOnceLeaving8M());
+  OtherThreadDecides(1 * M);
   FakeMemorySource::t_thread_full_page_bytes = 4 * M;
   fake_.during = [] {
     OnAllocatedBytes(3 * M);
@@ -125,24 +133,16 @@ TEST_F(TriggerTest, PressureThreadBaselineLeavesOutItsBytesSinceTheWalk) {
   mem_.full_page_bytes = 7 * M;
   OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 3);
-  FakeMemorySource::t_thread_full_page_bytes = 0;
 }
 
-TEST_F(TriggerTest, PressureLoneThreadHasTheWholeAllowance) {
-  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 8 * M;
-  mem_.full_page_bytes = 3 * M;
-  OnAllocatedBytes(0);
-  ASSERT_EQ(fake_.calls, 1);
-  mem_.full_page_bytes = 8 * M;
+TEST_F(PressureShareTest, LoneThreadHasTheWholeAllowance) {
+  ASSERT_NO_FATAL_FAILURE(CollectedOnceLeaving8M());
   FakeMemorySource::t_thread_full_page_bytes = 4 * M;
   OnAllocatedBytes(0);
   mem_.full_page_bytes = 11 * M;
   FakeMemorySource::t_thread_full_page_bytes = 7 * M;
   OnAllocatedBytes(0);
   EXPECT_EQ(fake_.calls, 1);
-  FakeMemorySource::t_thread_full_page_bytes = 0;
 }
 
 TEST_F(TriggerTest, PressureCountBackstopWithFlatMemory) {
@@ -217,14 +217,8 @@ TEST_F(TriggerTest, PressureHoldsAQuarterAllowancePastTheGoal) {
 // The same for a thread's own share: one that ran a quarter of its share
 // past it while another thread's collection runs waits, however little the
 // sum ran past the goal.
-TEST_F(TriggerTest, PressureHoldsAThreadAQuarterSharePastItsShare) {
-  Init(Cfg(CGC_TRIGGER_PRESSURE, 2000));
-  fake_.set_fpb_after = true;
-  fake_.fpb_after = 8 * M;  // goal 12 MiB; with 2 threads a 2 MiB share
-  mem_.full_page_bytes = 3 * M;
-  OnAllocatedBytes(0);
-  ASSERT_EQ(fake_.calls, 1);
-  mem_.full_page_bytes = 8 * M;
+TEST_F(PressureShareTest, HoldsAThreadAQuarterSharePastItsShare) {
+  ASSERT_NO_FATAL_FAILURE(CollectedOnceLeaving8M());
   FakeMemorySource::t_thread_full_page_bytes = 4 * M;
   OnAllocatedBytes(0);  // this thread's baseline: 4 MiB
   mem_.full_page_bytes = 12 * M + 1;
@@ -241,7 +235,6 @@ TEST_F(TriggerTest, PressureHoldsAThreadAQuarterSharePastItsShare) {
   EXPECT_EQ(GetTriggerCounters().holds, 1u);
   release = true;
   collector.join();
-  FakeMemorySource::t_thread_full_page_bytes = 0;
 }
 
 // After a deferral young restarts at zero: paced's next goal check is one
