@@ -30,8 +30,8 @@ struct TriggerSnapshot {
   // thread, so peak memory is the sum of each thread's own peak, not the
   // peak of the sum: a thread may grow by at most allowance / thread_shares
   // past its own reading after the last collection.
-  size_t thread_shares = 1;      // threads allocating lately (1: no share)
-  size_t thread_at_last = 0;     // this thread's estimate after the last one
+  size_t thread_shares = 1;   // threads allocating lately (1: no share)
+  size_t thread_at_last = 0;  // this thread's estimate after the last one
 };
 
 struct Decision {

@@ -34,6 +34,15 @@ size_t SaturatingAdd(size_t a, size_t b) {
   return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
+// The deciding thread's part of `goal`: its share of the allowance past its
+// own baseline (TriggerSnapshot::thread_shares > 1).
+HeapGoal ThreadGoal(const HeapGoal& goal, const TriggerSnapshot& s) {
+  HeapGoal own = goal;
+  own.allowance = goal.allowance / s.thread_shares;
+  own.bytes = SaturatingAdd(s.thread_at_last, own.allowance);
+  return own;
+}
+
 // How far `now` is past `goal`, in units of `unit` (0 at or under it).
 double PastIn(size_t now, size_t goal, size_t unit) {
   if (now <= goal || unit == 0) return 0;
@@ -66,11 +75,8 @@ class PressurePolicy final : public Policy {
     }
     if (s.thread_shares > 1) {
       d.thread_estimate_now = ThreadEstimateNow();
-      HeapGoal own = goal;
-      own.bytes = SaturatingAdd(s.thread_at_last,
-                                goal.allowance / s.thread_shares);
-      if (PastGoalAsksToCollect(own, d.thread_estimate_now, young,
-                                s.long_lived)) {
+      if (PastGoalAsksToCollect(ThreadGoal(goal, s), d.thread_estimate_now,
+                                young, s.long_lived)) {
         d.verdict = Decision::kCollect;
         d.reason = goal.reason;
         return d;
@@ -105,10 +111,9 @@ class PressurePolicy final : public Policy {
     if (goal.allowance == 0) return 0;
     double past = PastIn(EstimateNow(), goal.bytes, goal.allowance);
     if (s.thread_shares > 1) {
-      const size_t share = goal.allowance / s.thread_shares;
-      past = std::max(
-          past, PastIn(ThreadEstimateNow(),
-                       SaturatingAdd(s.thread_at_last, share), share));
+      const HeapGoal own = ThreadGoal(goal, s);
+      past =
+          std::max(past, PastIn(ThreadEstimateNow(), own.bytes, own.allowance));
     }
     return past;
   }

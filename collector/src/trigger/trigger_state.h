@@ -120,8 +120,7 @@ void FillThreadShare(TriggerState& t, const Policy& policy, uint64_t epoch,
                      TriggerSnapshot& s);
 // The same without taking a baseline: fills the fields only if this thread
 // has one for collection `epoch` (a thread's hold reads it).
-void PeekThreadShare(const TriggerState& t, uint64_t epoch,
-                     TriggerSnapshot& s);
+void PeekThreadShare(const TriggerState& t, uint64_t epoch, TriggerSnapshot& s);
 // A decision read this thread's estimate: a reading below its baseline
 // lowers it.
 void LowerThreadBaseline(size_t thread_estimate);
