@@ -18,6 +18,19 @@
 
 #include "absl/status/statusor.h"
 
+// GCC defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only answers
+// __has_feature(address_sanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+#define CGC_ALLOC_HOOKS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CGC_ALLOC_HOOKS_ASAN 1
+#endif
+#endif
+#if defined(CGC_ALLOC_HOOKS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace cyclegc::alloc {
 
 // One attached thread's heaps (a GC-object heap and a plain heap) and counters.
@@ -167,6 +180,19 @@ void VisitGcPages(PageVisitor visit, void* arg);
 // small to hold the word are skipped. Without Init(offset) this is
 // VisitGcPages. Requires a stopped world.
 void VisitGcPagesByContent(PageVisitor visit, void* arg);
+
+// Whether a visitor of VisitGcPagesByContent may read the word at `offset`
+// of `block`: under AddressSanitizer mimalloc (MI_ASAN) poisons free blocks,
+// which must be recognised without a read. Always true otherwise.
+inline bool BlockWordReadable(const void* block, size_t offset) {
+#if defined(CGC_ALLOC_HOOKS_ASAN)
+  return !__asan_address_is_poisoned(static_cast<const char*>(block) + offset);
+#else
+  (void)block;
+  (void)offset;
+  return true;
+#endif
+}
 
 // Test support: recomputes FullPageBytes() by walking every page of every heap
 // (attached and abandoned). Equal to FullPageBytes() at any quiescent point.

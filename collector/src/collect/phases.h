@@ -16,24 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "alloc_hooks/alloc_hooks.h"
 #include "cyclegc/cyclegc.h"
 #include "object.h"
 #include "object_stack.h"
 #include "stop_the_world.h"
 #include "weakref.h"
-
-// GCC defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only answers
-// __has_feature(address_sanitizer).
-#if defined(__SANITIZE_ADDRESS__)
-#define CGC_ASAN_BUILD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CGC_ASAN_BUILD 1
-#endif
-#endif
-#if defined(CGC_ASAN_BUILD)
-#include <sanitizer/asan_interface.h>
-#endif
 
 namespace cyclegc::internal {
 
@@ -51,11 +39,8 @@ inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
 // 0008); under ASan (MI_ASAN) they are also poisoned, so they are recognised
 // without a read.
 inline bool BlockHoldsLiveObject(void* block) {
-#if defined(CGC_ASAN_BUILD)
-  auto* o = static_cast<cgc_object*>(block);
-  if (__asan_address_is_poisoned(&o->ob_type_)) return false;
-#endif
-  return IsLiveBlock(block);
+  return alloc::BlockWordReadable(block, offsetof(cgc_object, ob_type_)) &&
+         IsLiveBlock(block);
 }
 
 struct CollectionState {
