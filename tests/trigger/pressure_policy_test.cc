@@ -100,11 +100,15 @@ TEST_F(PressurePolicyTest, CountBackstopCatchesTrashThatHoldsLittleMemory) {
 }
 
 TEST_F(PressurePolicyTest, BackstopGrowsWithTheSurvivors) {
-  // A live heap of a million objects: the backstop waits for as many young,
-  // so the count-driven work stays linear in allocation.
-  EXPECT_EQ(policy_->gate(1000000), 1000000u);
-  EXPECT_EQ(DecideAt(0, Snap(900000, 1000000, 0)).verdict, Decision::kNotYet);
-  EXPECT_EQ(DecideAt(0, Snap(1000001, 1000000, 0)).verdict, Decision::kCollect);
+  // A live heap of a million objects: the backstop waits for half as many
+  // young (the growth the memory goal admits), so the count-driven work
+  // stays linear in allocation.
+  EXPECT_EQ(policy_->gate(1000000), 500000u);
+  EXPECT_EQ(DecideAt(0, Snap(500000, 1000000, 0)).verdict, Decision::kNotYet);
+  EXPECT_EQ(DecideAt(0, Snap(500001, 1000000, 0)).verdict, Decision::kCollect);
+  // Below twice the threshold of survivors, the threshold rules.
+  EXPECT_EQ(policy_->gate(3999), 2000u);
+  EXPECT_EQ(policy_->gate(4002), 2001u);
 }
 
 TEST_F(PressurePolicyTest, NeverDefers) {

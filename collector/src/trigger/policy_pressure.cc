@@ -4,13 +4,16 @@
 // check it every ByteCheckStep bytes they allocate, so payload-heavy trash is
 // caught within a step, whatever the object count. Trash that holds little
 // memory is caught by a count backstop: threshold young objects (2000 by
-// default), and never fewer than survived the last collection, so the
-// backstop's work stays linear in allocation too. Not later: small trash
-// collected often costs no more time than collected rarely (each object is
-// marked once either way, and a small set stays in cache) and holds far less
-// memory (2 threads, chain c=10 e=0: 7 MB at 2000, 14 MB at 80,000; see
-// docs/STATUS.md, session 7). There is no deferral: memory that did not grow
-// is no reason to wait once the backstop passed.
+// default), and never fewer than half what survived the last collection, so
+// the backstop's work stays linear in allocation too. Half, the growth the
+// memory goal admits: with all the survivors, 2 threads holding 10k objects
+// each left 40k objects of trash to each collection (p99 pause 1.2-1.4 ms,
+// 13-14 MB; with half: 0.87-1.0 ms, 11 MB; docs/STATUS.md, session 11).
+// Not later: small trash collected often costs no more time than collected
+// rarely (each object is marked once either way, and a small set stays in
+// cache) and holds far less memory (2 threads, chain c=10 e=0: 7 MB at 2000,
+// 14 MB at 80,000; session 7). There is no deferral: memory that did not
+// grow is no reason to wait once the backstop passed.
 // With threads, each also keeps to its share of the goal's allowance: pages
 // one thread's garbage emptied serve only that thread, so when threads take
 // turns at allocating (one runs while the other is held or descheduled),
@@ -59,8 +62,10 @@ class PressurePolicy final : public Policy {
  public:
   PressurePolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
   cgc_trigger_kind kind() const override { return CGC_TRIGGER_PRESSURE; }
+  // The count backstop: half the survivors (the row's growth, below), and
+  // never less than the threshold.
   size_t gate(size_t long_lived) const override {
-    return std::max(config_.threshold, long_lived);
+    return std::max(config_.threshold, long_lived / 2);
   }
   Decision Decide(const TriggerSnapshot& s) const override {
     Decision d;
