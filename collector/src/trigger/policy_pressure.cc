@@ -52,6 +52,10 @@ double PastIn(size_t now, size_t goal, size_t unit) {
   return static_cast<double>(now - goal) / static_cast<double>(unit);
 }
 
+// The heap goal's default growth over the surviving heap (the row, below);
+// the count backstop admits as much growth in objects.
+constexpr double kGrowth = 0.50;
+
 constexpr size_t kMinByteStep = 32 * 1024;
 constexpr size_t kMaxByteStep = 1024 * 1024;
 // Memory checks per goal allowance: at most allowance/16 of overshoot a
@@ -62,10 +66,12 @@ class PressurePolicy final : public Policy {
  public:
   PressurePolicy(const Config& c, MemorySource* mem) : config_(c), mem_(mem) {}
   cgc_trigger_kind kind() const override { return CGC_TRIGGER_PRESSURE; }
-  // The count backstop: half the survivors (the row's growth, below), and
-  // never less than the threshold.
+  // The count backstop: young past kGrowth x the survivors, and never fewer
+  // than the threshold.
   size_t gate(size_t long_lived) const override {
-    return std::max(config_.threshold, long_lived / 2);
+    return std::max(
+        config_.threshold,
+        static_cast<size_t>(static_cast<double>(long_lived) * kGrowth));
   }
   Decision Decide(const TriggerSnapshot& s) const override {
     Decision d;
@@ -142,7 +148,7 @@ std::unique_ptr<Policy> MakePressurePolicy(const Config& config,
 template <>
 const PolicyInfo& PolicyRow<CGC_TRIGGER_PRESSURE>() {
   static constexpr PolicyInfo kRow{CGC_TRIGGER_PRESSURE, "pressure", 2 * kMiB,
-                                   0.50, &MakePressurePolicy};
+                                   kGrowth, &MakePressurePolicy};
   return kRow;
 }
 
