@@ -76,6 +76,13 @@ size_t ThreadEmptyPages(const ThreadHeaps* heaps) {
   return mi_heap_empty_pages(heaps->gc) + mi_heap_empty_pages(heaps->plain);
 }
 
+size_t CommittedBytes() {
+  size_t current_commit = 0;
+  mi_process_info(nullptr, nullptr, nullptr, nullptr, nullptr, &current_commit,
+                  nullptr, nullptr);
+  return current_commit;
+}
+
 void VisitGcPages(PageVisitor visit, void* arg) {
   VisitEveryGcPage(&mi_heap_visit_page_blocks, &mi_abandoned_visit_page_blocks,
                    visit, arg);

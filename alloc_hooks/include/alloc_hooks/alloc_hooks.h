@@ -125,6 +125,12 @@ size_t ThreadFullPageBytes(const ThreadHeaps* heaps);
 // needed a few fresh pages. The owner thread only (or its heaps stopped).
 size_t ThreadEmptyPages(const ThreadHeaps* heaps);
 
+// Bytes mimalloc holds committed from the OS, process-wide (every heap of
+// every thread, cyclegc's or not). Freed spans leave it once they stayed free
+// for a whole decommit window (patch 0010). Costs a getrusage call (read
+// through mimalloc's process info); for tests and diagnostics.
+size_t CommittedBytes();
+
 // Visits every allocated block of every GC heap: attached threads' heaps and
 // pages abandoned by threads that exited or detached. Each live block exactly
 // once. `visit` returns false to stop early. Requires a stopped world.
