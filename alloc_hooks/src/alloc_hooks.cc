@@ -28,7 +28,8 @@ void AbandonSlot(ThreadHeaps* heaps)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(HeapRegistryMutex()) {
   mi_heap_abandon_in_place(heaps->gc);
   mi_heap_abandon_in_place(heaps->plain);
-  heaps->gc = heaps->plain = nullptr;
+  mi_heap_abandon_in_place(heaps->untracked);
+  heaps->gc = heaps->plain = heaps->untracked = nullptr;
   internal::ReleaseSlot(heaps);
 }
 
@@ -54,6 +55,7 @@ absl::Status Init() {
   // sizes right after: keep emptied pages for reuse in place (patch 0009).
   mi_heap_tag_keep_empty_pages(kGcHeapTag, true);
   mi_heap_tag_keep_empty_pages(kPlainHeapTag, true);
+  mi_heap_tag_keep_empty_pages(kUntrackedHeapTag, true);
   return absl::OkStatus();
 }
 
@@ -86,7 +88,10 @@ absl::StatusOr<ThreadHeaps*> AttachThread() {
   }
   slot->gc = mi_heap_init_in_place(slot->gc_storage, kGcHeapTag);
   slot->plain = mi_heap_init_in_place(slot->plain_storage, kPlainHeapTag);
-  if (slot->gc == nullptr || slot->plain == nullptr) {
+  slot->untracked =
+      mi_heap_init_in_place(slot->untracked_storage, kUntrackedHeapTag);
+  if (slot->gc == nullptr || slot->plain == nullptr ||
+      slot->untracked == nullptr) {
     AbandonSlot(slot);
     return absl::InternalError(
         "AttachThread: mimalloc could not initialise the thread's heaps");
@@ -146,6 +151,10 @@ void* GcAlloc(ThreadHeaps* heaps, size_t size) {
   return mi_heap_zalloc(heaps->gc, size);
 }
 
+void* UntrackedAlloc(ThreadHeaps* heaps, size_t size) {
+  return mi_heap_zalloc(heaps->untracked, size);
+}
+
 void GcFree(void* block) { mi_free(block); }
 
 size_t UsableSize(const void* block) { return mi_usable_size(block); }
@@ -164,6 +173,7 @@ void Free(void* p) { mi_free(p); }
 void ProcessDelayedFrees(ThreadHeaps* heaps) {
   mi_heap_process_delayed_frees(heaps->gc);
   mi_heap_process_delayed_frees(heaps->plain);
+  mi_heap_process_delayed_frees(heaps->untracked);
 }
 
 }  // namespace cyclegc::alloc

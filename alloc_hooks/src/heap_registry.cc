@@ -42,9 +42,12 @@ ThreadHeaps* AcquireSlot() {
   if (s == nullptr) return nullptr;
   s->gc_storage = NewHeapStorage();
   s->plain_storage = NewHeapStorage();
-  if (s->gc_storage == nullptr || s->plain_storage == nullptr) {
+  s->untracked_storage = NewHeapStorage();
+  if (s->gc_storage == nullptr || s->plain_storage == nullptr ||
+      s->untracked_storage == nullptr) {
     DeleteHeapStorage(s->gc_storage);
     DeleteHeapStorage(s->plain_storage);
+    DeleteHeapStorage(s->untracked_storage);
     delete s;
     return nullptr;
   }
@@ -65,6 +68,7 @@ void FreeAllSlots() {
     ThreadHeaps* next = s->next;
     DeleteHeapStorage(s->gc_storage);
     DeleteHeapStorage(s->plain_storage);
+    DeleteHeapStorage(s->untracked_storage);
     delete s;
     s = next;
   }

@@ -1,4 +1,5 @@
-// Full-page byte totals and the walk over all GC blocks.
+// Full-page byte totals and the walks over all GC blocks and all untracked
+// objects' blocks.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -38,20 +39,28 @@ bool VisitBlocksOfPage(const PageBlocks& page, void* arg) {
   });
 }
 
-// The pages of every GC heap, attached threads' then abandoned ones, through
-// one pair of mimalloc's page visitors (with free maps, patch 0007, or
-// without, patch 0008).
+// The pages of every heap of one kind (`heap` of each slot, pages tagged
+// `tag`), attached threads' then abandoned ones, through one pair of
+// mimalloc's page visitors (with free maps, patch 0007, or without, patch
+// 0008).
 using HeapPagesFn = bool (*)(const mi_heap_t*, mi_page_blocks_fun*, void*);
 using AbandonedPagesFn = bool (*)(int, mi_page_blocks_fun*, void*);
-void VisitEveryGcPage(HeapPagesFn heap_pages, AbandonedPagesFn abandoned_pages,
-                      PageVisitor visit, void* arg) {
+void VisitEveryPage(mi_heap_t* ThreadHeaps::*heap, uint8_t tag,
+                    HeapPagesFn heap_pages, AbandonedPagesFn abandoned_pages,
+                    PageVisitor visit, void* arg) {
   absl::MutexLock lock(&internal::HeapRegistryMutex());
   PageVisitState st{visit, arg};
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr && !st.stopped;
        s = s->next) {
-    if (s->in_use) heap_pages(s->gc, &VisitPage, &st);
+    if (s->in_use) heap_pages(s->*heap, &VisitPage, &st);
   }
-  if (!st.stopped) abandoned_pages(kGcHeapTag, &VisitPage, &st);
+  if (!st.stopped) abandoned_pages(tag, &VisitPage, &st);
+}
+
+size_t HeapsFullPageBytes(const ThreadHeaps* s) {
+  return mi_heap_full_page_bytes(s->gc_storage) +
+         mi_heap_full_page_bytes(s->plain_storage) +
+         mi_heap_full_page_bytes(s->untracked_storage);
 }
 
 }  // namespace
@@ -61,19 +70,18 @@ size_t FullPageBytes() {
   // atomics (0 while a slot is free), so no lock and no in_use check.
   size_t total = mi_abandoned_full_page_bytes();
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
-    total += mi_heap_full_page_bytes(s->gc_storage) +
-             mi_heap_full_page_bytes(s->plain_storage);
+    total += HeapsFullPageBytes(s);
   }
   return total;
 }
 
 size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
-  return mi_heap_full_page_bytes(heaps->gc_storage) +
-         mi_heap_full_page_bytes(heaps->plain_storage);
+  return HeapsFullPageBytes(heaps);
 }
 
 size_t ThreadEmptyPages(const ThreadHeaps* heaps) {
-  return mi_heap_empty_pages(heaps->gc) + mi_heap_empty_pages(heaps->plain);
+  return mi_heap_empty_pages(heaps->gc) + mi_heap_empty_pages(heaps->plain) +
+         mi_heap_empty_pages(heaps->untracked);
 }
 
 size_t CommittedBytes() {
@@ -84,8 +92,8 @@ size_t CommittedBytes() {
 }
 
 void VisitGcPages(PageVisitor visit, void* arg) {
-  VisitEveryGcPage(&mi_heap_visit_page_blocks, &mi_abandoned_visit_page_blocks,
-                   visit, arg);
+  VisitEveryPage(&ThreadHeaps::gc, kGcHeapTag, &mi_heap_visit_page_blocks,
+                 &mi_abandoned_visit_page_blocks, visit, arg);
 }
 
 void VisitGcPagesByContent(PageVisitor visit, void* arg) {
@@ -104,13 +112,20 @@ void VisitGcPagesByContent(PageVisitor visit, void* arg) {
   const size_t offset = mi_heap_tag_null_word(kGcHeapTag);
   if (offset == SIZE_MAX) return VisitGcPages(visit, arg);
   Filter filter{visit, arg, offset + sizeof(void*)};
-  VisitEveryGcPage(&mi_heap_visit_page_areas, &mi_abandoned_visit_page_areas,
-                   &Filter::Visit, &filter);
+  VisitEveryPage(&ThreadHeaps::gc, kGcHeapTag, &mi_heap_visit_page_areas,
+                 &mi_abandoned_visit_page_areas, &Filter::Visit, &filter);
 }
 
 void VisitGcBlocks(BlockVisitor visit, void* arg) {
   BlockVisitState st{visit, arg};
   VisitGcPages(&VisitBlocksOfPage, &st);
+}
+
+void VisitUntrackedBlocks(BlockVisitor visit, void* arg) {
+  BlockVisitState st{visit, arg};
+  VisitEveryPage(&ThreadHeaps::untracked, kUntrackedHeapTag,
+                 &mi_heap_visit_page_blocks, &mi_abandoned_visit_page_blocks,
+                 &VisitBlocksOfPage, &st);
 }
 
 size_t FullPageBytesByWalk() {
@@ -119,7 +134,8 @@ size_t FullPageBytesByWalk() {
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
     if (!s->in_use) continue;
     total += mi_heap_full_page_bytes_walk(s->gc) +
-             mi_heap_full_page_bytes_walk(s->plain);
+             mi_heap_full_page_bytes_walk(s->plain) +
+             mi_heap_full_page_bytes_walk(s->untracked);
   }
   return total;
 }

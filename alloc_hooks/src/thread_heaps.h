@@ -14,15 +14,20 @@ namespace cyclegc::alloc {
 // so GC pages never end up in a plain heap. 0 is mimalloc's backing heap.
 inline constexpr uint8_t kGcHeapTag = 1;
 inline constexpr uint8_t kPlainHeapTag = 2;
+// Objects that are never tracked (UntrackedAlloc): apart from the GC heap so
+// that the collector's walk never reads them.
+inline constexpr uint8_t kUntrackedHeapTag = 3;
 
 struct ThreadHeaps {
   // Caller-owned mi_heap_t storage (mi_heap_struct_size() bytes each, zeroed
   // at creation). Their full_page_bytes counters are 0 while the slot is free.
   mi_heap_t* gc_storage = nullptr;
   mi_heap_t* plain_storage = nullptr;
+  mi_heap_t* untracked_storage = nullptr;
   // Initialised heaps while attached, nullptr otherwise.
   mi_heap_t* gc = nullptr;
   mi_heap_t* plain = nullptr;
+  mi_heap_t* untracked = nullptr;
   // Guarded by the registry mutex.
   bool in_use = false;
   pthread_t owner{};

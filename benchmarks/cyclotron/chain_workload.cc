@@ -57,11 +57,10 @@ class ChainBuilder : public UnitBuilder {
 
   Unit Build(std::mt19937_64& rng) override {
     const bool cyclic = DrawCyclic(rng, spec_.cyc);
-    auto* witness =
-        reinterpret_cast<Witness*>(cgc_alloc(&kWitnessType, sizeof(Witness)));
-    if (witness == nullptr) return {};
     // Nothing it holds can form a cycle: keep it out of the collector's work.
-    cgc_untrack(&witness->header);
+    auto* witness = reinterpret_cast<Witness*>(
+        cgc_alloc_untracked(&kWitnessType, sizeof(Witness)));
+    if (witness == nullptr) return {};
     Counters().OnCreated(1);
     Counters().OnUnitCreated();
     int64_t objects = 1;

@@ -83,14 +83,13 @@ class TreeBuilder : public UnitBuilder {
   }
 
   cgc_object* NewRecord(int64_t key, std::mt19937_64& rng) {
-    auto* r =
-        reinterpret_cast<Record*>(cgc_alloc(&kRecordType, sizeof(Record)));
+    // Records hold no references: the collector need not look at them.
+    auto* r = reinterpret_cast<Record*>(
+        cgc_alloc_untracked(&kRecordType, sizeof(Record)));
     if (r == nullptr) {
       failed_ = true;
       return nullptr;
     }
-    // Records hold no references: the collector need not look at them.
-    cgc_untrack(&r->header);
     Counted(sizeof(Record));
     r->key = key;
     if (payload_span_ > 0) {

@@ -1,6 +1,7 @@
 // VisitGcBlocks: every live GC block exactly once, including blocks of threads
 // that detached or exited (abandoned pages) and after other threads reclaim
-// those pages; plain (cgc_malloc) blocks never.
+// those pages; plain (cgc_malloc) and untracked blocks never.
+// VisitUntrackedBlocks: the untracked blocks, the same way.
 #include <atomic>
 #include <cstdint>
 #include <thread>
@@ -36,9 +37,10 @@ bool Record(void* block, size_t /*size*/, void* arg) {
 }
 
 // Expects exactly `live` to carry the marker, each visited once.
-void ExpectVisitedOnce(const std::vector<void*>& live, uint64_t marker) {
+void ExpectVisitedOnce(const std::vector<void*>& live, uint64_t marker,
+                       void (*walk)(BlockVisitor, void*) = &VisitGcBlocks) {
   Seen seen{marker, {}};
-  VisitGcBlocks(&Record, &seen);
+  walk(&Record, &seen);
   EXPECT_EQ(seen.count.size(), live.size());
   for (void* p : live) {
     auto it = seen.count.find(p);
@@ -64,6 +66,58 @@ TEST_F(VisitGcBlocksTest, AttachedThreadBlocksOnceAndPlainNever) {
     Mark(q, kMarker);  // plain memory with the same marker: must not be visited
   }
   ExpectVisitedOnce(live, kMarker);
+}
+
+// Untracked objects live in a heap of their own: the collector's walks
+// (VisitGcBlocks, VisitGcPagesByContent) never read them, VisitUntrackedBlocks
+// finds each once, of attached and exited threads alike, and their bytes
+// count toward the full-page total.
+TEST_F(VisitGcBlocksTest, UntrackedBlocksOnlyInTheirOwnWalk) {
+  constexpr uint64_t kMarker = 0x6a11c0de00000004;
+  std::vector<void*> gc, untracked;
+  const size_t full_before = FullPageBytes();
+  auto fill = [&](ThreadHeaps* h, int n) {
+    for (int i = 0; i < n; ++i) {
+      void* p = GcAlloc(h, 48 + (i % 13) * 8);
+      Mark(p, kMarker);
+      gc.push_back(p);
+      void* q = UntrackedAlloc(h, 48 + (i % 13) * 8);
+      ASSERT_NE(q, nullptr);
+      Mark(q, kMarker);
+      untracked.push_back(q);
+    }
+  };
+  std::thread([&] {
+    ScopedAttach attach;
+    fill(attach.heaps(), 3000);
+  }).join();  // exited: its pages are abandoned
+  ScopedAttach attach;
+  fill(attach.heaps(), 5000);
+  ExpectVisitedOnce(gc, kMarker);
+  ExpectVisitedOnce(untracked, kMarker, &VisitUntrackedBlocks);
+  struct PageSeen {
+    uint64_t marker;
+    size_t count = 0;
+  } by_content{kMarker};
+  VisitGcPagesByContent(
+      [](const PageBlocks& page, void* arg) {
+        auto* seen = static_cast<PageSeen*>(arg);
+        return ForEachAllocatedBlock(page, [seen](void* block) {
+          if (BlockWordReadable(block, 8) && MarkerOf(block) == seen->marker) {
+            ++seen->count;
+          }
+          return true;
+        });
+      },
+      &by_content);
+  EXPECT_EQ(by_content.count, gc.size()) << "the walk by content read "
+                                            "untracked blocks";
+  EXPECT_GE(FullPageBytes(), full_before + 8000 * 48)
+      << "untracked blocks do not count toward memory pressure";
+  EXPECT_COUNTER_MATCHES_WALK();
+  for (void* p : gc) UnmarkAndGcFree(p);
+  for (void* p : untracked) UnmarkAndGcFree(p);
+  ExpectVisitedOnce({}, kMarker, &VisitUntrackedBlocks);
 }
 
 TEST_F(VisitGcBlocksTest, ExitedThreadBlocksVisitedOnceBeforeAndAfterReclaim) {

@@ -33,7 +33,9 @@
 
 namespace cyclegc::alloc {
 
-// One attached thread's heaps (a GC-object heap and a plain heap) and counters.
+// One attached thread's heaps and counters: a GC heap (the objects the
+// collector walks), a plain heap (runtime memory) and an untracked heap
+// (objects that are never tracked, which no collection reads).
 struct ThreadHeaps;
 
 // Initialise process-wide state (idempotent). Fails if mimalloc is unusable.
@@ -91,7 +93,11 @@ bool Shutdown();
 // Zeroed GC block of `size` bytes from the calling thread's GC heap.
 // nullptr on out-of-memory.
 void* GcAlloc(ThreadHeaps* heaps, size_t size);
-// Frees a GC block from any thread.
+// Zeroed block of `size` bytes for an object that is never tracked, from the
+// calling thread's untracked heap: VisitGcBlocks and VisitGcPages* never see
+// it (VisitUntrackedBlocks does). nullptr on out-of-memory.
+void* UntrackedAlloc(ThreadHeaps* heaps, size_t size);
+// Frees a GC or untracked block from any thread.
 void GcFree(void* block);
 // Usable size of a block (GC or plain).
 size_t UsableSize(const void* block);
@@ -106,7 +112,7 @@ void* Malloc(ThreadHeaps* heaps, size_t size);
 void Free(void* p);
 
 // Frees now the blocks other threads freed into the calling thread's full
-// pages (mimalloc's delayed-free lists of both heaps), so that those pages
+// pages (mimalloc's delayed-free lists of its heaps), so that those pages
 // leave the full-page count before the thread's next slow-path allocation.
 // Calling thread's own heaps only. One load per heap when nothing is pending.
 void ProcessDelayedFrees(ThreadHeaps* heaps);
@@ -117,12 +123,12 @@ void ProcessDelayedFrees(ThreadHeaps* heaps);
 // relaxed loads.
 size_t FullPageBytes();
 
-// Full-page bytes of one thread's heaps (GC + plain).
+// Full-page bytes of one thread's heaps (GC + plain + untracked).
 size_t ThreadFullPageBytes(const ThreadHeaps* heaps);
 
-// Pages of one thread's heaps (GC + plain) with no block in use: a page that
-// empties is kept in its heap for reuse until allocations of other sizes
-// needed a few fresh pages. The owner thread only (or its heaps stopped).
+// Pages of one thread's heaps (GC + plain + untracked) with no block in use: a
+// page that empties is kept in its heap for reuse until allocations of other
+// sizes needed a few fresh pages. The owner thread only (or its heaps stopped).
 size_t ThreadEmptyPages(const ThreadHeaps* heaps);
 
 // Bytes mimalloc holds committed from the OS, process-wide (every heap of
@@ -136,6 +142,11 @@ size_t CommittedBytes();
 // once. `visit` returns false to stop early. Requires a stopped world.
 using BlockVisitor = bool (*)(void* block, size_t block_size, void* arg);
 void VisitGcBlocks(BlockVisitor visit, void* arg);
+
+// VisitGcBlocks over the untracked heaps (attached and abandoned) instead:
+// for cgc_shutdown, which destroys every object left. Requires a stopped
+// world.
+void VisitUntrackedBlocks(BlockVisitor visit, void* arg);
 
 // The allocated blocks of one page: block i starts at start + i * stride and
 // is free if bit i of free_map is set; i < capacity.

@@ -83,6 +83,16 @@ typedef struct cgc_type {
  * object the caller made so far must be traversable. */
 CGC_API cgc_object *cgc_alloc(const cgc_type *type, size_t size);
 
+/* As cgc_alloc, for an object that is never part of a cycle (a string, a
+ * number, a record without references): it is never tracked, and it lives
+ * apart from tracked objects, so collections never read it (cgc_alloc then
+ * cgc_untrack leaves it among them, where every collection's heap walk still
+ * passes over it). Its memory counts toward memory pressure; refcounting,
+ * weakrefs, destroy and cgc_shutdown treat it as any object. cgc_track on it
+ * fails (CGC_EINVAL in cgc_last_error(), the object unchanged). Does not
+ * count toward the young-object threshold. */
+CGC_API cgc_object *cgc_alloc_untracked(const cgc_type *type, size_t size);
+
 /* Reference counting; at zero the object is destroyed and freed at once, on any
  * thread. Inline fast paths are defined at the end of this header. */
 static inline void cgc_incref(cgc_object *o);
@@ -91,7 +101,8 @@ static inline void cgc_decref(cgc_object *o);
 /* Current total count (diagnostics, tests). */
 CGC_API size_t cgc_refcount(const cgc_object *o);
 
-/* Objects that can never be part of a cycle may be untracked. */
+/* Objects that can never be part of a cycle may be untracked (better: allocate
+ * them with cgc_alloc_untracked). */
 CGC_API void cgc_untrack(cgc_object *o);
 CGC_API void cgc_track(cgc_object *o);
 CGC_API int cgc_is_tracked(const cgc_object *o);

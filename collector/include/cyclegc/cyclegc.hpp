@@ -199,15 +199,14 @@ T* ConstructAt(cgc_object* o, Args&&... args) {
 }
 }  // namespace detail
 
-// New T, constructed in place; an empty Ref if out of memory (see
-// cgc_last_error()) — or std::bad_alloc if exceptions are on and you prefer.
+namespace detail {
 template <class T, class... Args>
-Ref<T> Make(Args&&... args) {
+Ref<T> MakeWith(cgc_object* (*alloc)(const cgc_type*, size_t), Args&&... args) {
   static_assert(std::is_base_of_v<Object, T>,
                 "T must derive from cyclegc::Object");
   static_assert(!std::is_polymorphic_v<T>,
                 "the object header must be at offset 0");
-  cgc_object* o = cgc_alloc(&detail::TypeOf<T>::type, sizeof(T));
+  cgc_object* o = alloc(&detail::TypeOf<T>::type, sizeof(T));
   if (o == nullptr) return Ref<T>();
 #if defined(__cpp_exceptions)
   try {
@@ -221,6 +220,22 @@ Ref<T> Make(Args&&... args) {
 #else
   return Ref<T>::Adopt(detail::ConstructAt<T>(o, std::forward<Args>(args)...));
 #endif
+}
+}  // namespace detail
+
+// New T, constructed in place; an empty Ref if out of memory (see
+// cgc_last_error()) — or std::bad_alloc if exceptions are on and you prefer.
+template <class T, class... Args>
+Ref<T> Make(Args&&... args) {
+  return detail::MakeWith<T>(&cgc_alloc, std::forward<Args>(args)...);
+}
+
+// Make for a T that never takes part in a cycle (no Ref members that could
+// lead back to it): allocated with cgc_alloc_untracked, so collections never
+// read it.
+template <class T, class... Args>
+Ref<T> MakeUntracked(Args&&... args) {
+  return detail::MakeWith<T>(&cgc_alloc_untracked, std::forward<Args>(args)...);
 }
 
 // A weak reference: does not keep T alive; Lock() gives a strong Ref while T

@@ -43,6 +43,7 @@ bool HoldEveryLiveObject(ObjectStack& out) {
   MergeRefcountsWhileStopped();
   ListArgs args{&out, false};
   alloc::VisitGcBlocks(&ListLiveBlock, &args);
+  if (!args.out_of_memory) alloc::VisitUntrackedBlocks(&ListLiveBlock, &args);
   if (args.out_of_memory) {
     out.Truncate(0);
   } else {

@@ -36,7 +36,10 @@ void RunFinalizer(cgc_object* o, const cgc_type* type) {
   // a weakref holder may still take a reference up to that decref, and an
   // untracked survivor would leak every cycle through it. If the count was
   // the last, the object comes back here (finalized) and is untracked again.
-  if (type->traverse != nullptr) cgc_track(o);
+  // (An object from cgc_alloc_untracked stays untracked: no walk sees it.)
+  if (type->traverse != nullptr && !HasGcBits(o, kGcNeverTracked)) {
+    cgc_track(o);
+  }
   ReachTestPoint(TestPoint::kFinalizerBeforeDrop, o);
   cgc_decref(o);
 }

@@ -18,6 +18,9 @@ enum GcBit : uint8_t {
   kGcTracked = 1u << 0,      // visible to the collector
   kGcFinalized = 1u << 1,    // finalize already ran (at most once)
   kGcUnreachable = 1u << 2,  // in the current collection's unreachable set
+  // From cgc_alloc_untracked: in the untracked heap, which no collection
+  // walks, so it can never be tracked.
+  kGcNeverTracked = 1u << 3,
   kGcHasWeakrefs = 1u << 4,  // at least one weakref was created to it
   kGcDying = 1u << 7,        // refcount reached zero: being destroyed
 };

@@ -31,31 +31,31 @@ inline ci::ThreadState* AttachedThread(const char* call) {
   return ts;
 }
 
-}  // namespace
-
-extern "C" {
-
-CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
+// cgc_alloc and cgc_alloc_untracked (`call` names it in errors): a tracked
+// object from the GC heap, or one that is never tracked from the untracked
+// heap, which no collection walks.
+cgc_object* AllocObject(const char* call, const cgc_type* type, size_t size,
+                        bool tracked) {
   if (type == nullptr) {
-    ci::SetLastError(CGC_EINVAL, "cgc_alloc: type is NULL");
+    ci::SetLastError(CGC_EINVAL, absl::StrCat(call, ": type is NULL"));
     return nullptr;
   }
   if (type->size != sizeof(cgc_type)) {
     if (absl::Status s = ci::CheckType(type); !s.ok()) {
-      ci::SetLastError(CGC_EINVAL, absl::StrCat("cgc_alloc: ", s.message()));
+      ci::SetLastError(CGC_EINVAL, absl::StrCat(call, ": ", s.message()));
       return nullptr;
     }
   }
   if (size < sizeof(cgc_object)) {
     ci::SetLastError(
         CGC_EINVAL,
-        absl::StrFormat("cgc_alloc: size %u of type '%s' is smaller than the "
+        absl::StrFormat("%s: size %u of type '%s' is smaller than the "
                         "%u-byte cgc_object header",
-                        size, type->name ? type->name : "<unnamed type>",
+                        call, size, type->name ? type->name : "<unnamed type>",
                         sizeof(cgc_object)));
     return nullptr;
   }
-  ci::ThreadState* ts = AttachedThread("cgc_alloc");
+  ci::ThreadState* ts = AttachedThread(call);
   if (ts == nullptr) return nullptr;
   // Allocation is a safepoint: a thread that allocates but never polls must
   // not keep a stop waiting (and allocate on while it waits). Serve the
@@ -63,28 +63,50 @@ CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
   ci::ParkIfStopRequested();
   if (ts->merge_pending.load(std::memory_order_relaxed))
     ci::DrainMergeQueue(ts);
-  auto* o =
-      CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")
-          ? nullptr
-          : static_cast<cgc_object*>(cyclegc::alloc::GcAlloc(ts->heaps, size));
+  void* block = nullptr;
+  if (!CGC_INJECT_ALLOC_FAILURE("runtime.cgc_alloc")) {
+    block = tracked ? cyclegc::alloc::GcAlloc(ts->heaps, size)
+                    : cyclegc::alloc::UntrackedAlloc(ts->heaps, size);
+  }
+  auto* o = static_cast<cgc_object*>(block);
   if (o == nullptr) {
     ci::SetLastError(
-        CGC_ENOMEM,
-        absl::StrFormat("cgc_alloc: out of memory allocating %u bytes "
-                        "for type '%s'",
-                        size, type->name ? type->name : "?"));
+        CGC_ENOMEM, absl::StrFormat("%s: out of memory allocating %u bytes "
+                                    "for type '%s'",
+                                    call, size, type->name ? type->name : "?"));
     return nullptr;
   }
   o->ob_tid_ = ts->tid;
   o->ob_ref_local_ = 1;
-  o->ob_gc_bits_ = ci::kGcTracked;
+  o->ob_gc_bits_ = tracked ? ci::kGcTracked : ci::kGcNeverTracked;
   ci::SetType(o, type);
-  ci::AddYoung(ts, 1);
+  if (tracked) ci::AddYoung(ts, 1);
   ci::MeterAllocation(ts, size);
   return o;
 }
 
+}  // namespace
+
+extern "C" {
+
+CGC_API cgc_object* cgc_alloc(const cgc_type* type, size_t size) {
+  return AllocObject("cgc_alloc", type, size, /*tracked=*/true);
+}
+
+CGC_API cgc_object* cgc_alloc_untracked(const cgc_type* type, size_t size) {
+  return AllocObject("cgc_alloc_untracked", type, size, /*tracked=*/false);
+}
+
 CGC_API void cgc_track(cgc_object* o) {
+  if (ci::HasGcBits(o, ci::kGcNeverTracked)) [[unlikely]] {
+    ci::SetLastError(
+        CGC_EINVAL,
+        absl::StrFormat("cgc_track: the object of type '%s' (%p) came from "
+                        "cgc_alloc_untracked and cannot be tracked (no "
+                        "collection looks at it); allocate it with cgc_alloc",
+                        ci::TypeName(o), static_cast<const void*>(o)));
+    return;
+  }
   const uint8_t old = std::atomic_ref<uint8_t>(o->ob_gc_bits_)
                           .fetch_or(ci::kGcTracked, std::memory_order_relaxed);
   if ((old & ci::kGcTracked) == 0) ci::AddYoung(ci::CurrentThread(), 1);
