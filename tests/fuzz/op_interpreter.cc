@@ -192,6 +192,7 @@ struct MObj {
   bool weak_in_final = false;
   int final_weak = 0;       // its finalizer's weakref: 0 none, 1 set, 2 cleared
   bool per_thread = false;  // zero is seen only at a collection's stopped merge
+  bool untracked = false;   // cgc_alloc_untracked: never a source of links
   int rc = 1;
   std::array<int, kSlots> slots{-1, -1, -1};
 };
@@ -283,8 +284,10 @@ class Model {
                  resurrected_this_op.end());
     std::vector<char> reach = Closure(roots, nullptr);
     std::vector<char> unreachable(objs.size(), 0);
+    // Untracked objects are never in the set: one that only trash holds
+    // dies by refcounting when the trash is cleared (Decref below).
     for (size_t i = 0; i < objs.size(); ++i) {
-      unreachable[i] = objs[i].alive && !reach[i];
+      unreachable[i] = objs[i].alive && !reach[i] && !objs[i].untracked;
     }
     std::vector<int> firing;  // weakrefs whose callbacks run now
     for (size_t i = 0; i < objs.size(); ++i) {
@@ -492,10 +495,11 @@ class Interpreter {
     cgc_config_default(&config);
     config.apply_env = 0;
     // Inputs starting "X2" also use the operations added later (per-thread
-    // counts, weakrefs made by finalizers, callbacks and clears); older
-    // inputs keep their meaning.
-    if (size_ >= 2 && data_[0] == 'X' && data_[1] == '2') {
+    // counts, weakrefs made by finalizers, callbacks and clears), "X3" also
+    // untracked allocations; older inputs keep their meaning.
+    if (size_ >= 2 && data_[0] == 'X' && (data_[1] == '2' || data_[1] == '3')) {
       extended_ = true;
+      untracked_allocs_ = data_[1] == '3';
       pos_ = 2;
     }
     config.trigger = CGC_TRIGGER_COUNT;
@@ -564,14 +568,19 @@ class Interpreter {
       case kAlloc: {
         if (model_.objs.size() >= kMaxObjects) break;
         const bool final = (a & 1) != 0;
+        // A plain object may come from cgc_alloc_untracked: a leaf (the
+        // interpreter never links from it), which no collection visits but
+        // which dies with the trash that holds it.
+        const bool untracked = untracked_allocs_ && !final && (a & 16) != 0;
         OnCurrentThread([&] {
           Alloc(final, final && (a & 2) != 0,
-                extended_ && final && (a & 4) != 0, extended_ && (a & 8) != 0);
+                extended_ && final && (a & 4) != 0, extended_ && (a & 8) != 0,
+                untracked);
         });
         break;
       }
       case kLink:
-        if (nh == 0) break;
+        if (nh == 0 || model_.objs[model_.handles[a % nh]].untracked) break;
         OnCurrentThread([&] {
           Link(model_.handles[a % nh], b % kSlots, model_.handles[c % nh]);
         });
@@ -660,7 +669,9 @@ class Interpreter {
         on_worker_ = false;
         break;
       case kPerThread:
-        if (nh == 0) break;
+        // Not on untracked objects: one that trash holds would die at the
+        // next stopped merge, not in the collection that frees the trash.
+        if (nh == 0 || model_.objs[model_.handles[a % nh]].untracked) break;
         PerThread(a % nh, (b & 1) != 0 ? static_cast<int>(c % nh) : -1);
         break;
       default:
@@ -677,8 +688,11 @@ class Interpreter {
                          model_collected));
     }
     // What a clear got is alive, so it cannot die in the same operation
-    // unless it was the collection's trash.
+    // unless it was the collection's trash. (An untracked object that only
+    // trash held is never trash: it dies by refcounting once the clears drop
+    // it, and the model checks that death as any other.)
     for (int id : obs_.got_in_clear) {
+      if (model_.objs[id].untracked) continue;
       if (std::find(obs_.destroyed_this_op.begin(),
                     obs_.destroyed_this_op.end(),
                     id) != obs_.destroyed_this_op.end()) {
@@ -708,9 +722,11 @@ class Interpreter {
     return n;
   }
 
-  void Alloc(bool final, bool resurrect, bool weak_in_final,
-             bool weak_in_clear) {
-    cgc_object* o = cgc_alloc(final ? &kFinalType : &kPlainType, sizeof(Node));
+  void Alloc(bool final, bool resurrect, bool weak_in_final, bool weak_in_clear,
+             bool untracked) {
+    const cgc_type* type = final ? &kFinalType : &kPlainType;
+    cgc_object* o = untracked ? cgc_alloc_untracked(type, sizeof(Node))
+                              : cgc_alloc(type, sizeof(Node));
     if (o == nullptr) {
       Error(absl::StrCat("cgc_alloc returned NULL: ", cgc_last_error()));
       return;
@@ -728,6 +744,7 @@ class Interpreter {
     m.has_finalizer = final;
     m.resurrect = resurrect;
     m.weak_in_final = weak_in_final;
+    m.untracked = untracked;
     model_.objs.push_back(m);
     model_.handles.push_back(id);
     obs_.destroyed.push_back(0);
@@ -979,7 +996,8 @@ class Interpreter {
   Model model_;
   std::unique_ptr<Worker> worker_;
   bool on_worker_ = false;
-  bool extended_ = false;  // "X2" inputs
+  bool extended_ = false;          // "X2" and "X3" inputs
+  bool untracked_allocs_ = false;  // "X3" inputs
   // CYCLEGC_FUZZ_TRACE=1 prints every operation (for reading a regression).
   const bool trace_ = std::getenv("CYCLEGC_FUZZ_TRACE") != nullptr;
   RunResult result_;
