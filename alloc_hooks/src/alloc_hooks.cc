@@ -26,9 +26,7 @@ using internal::HeapRegistryMutex;
 // VisitGcBlocks walk.
 void AbandonSlot(ThreadHeaps* heaps)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(HeapRegistryMutex()) {
-  mi_heap_abandon_in_place(heaps->gc);
-  mi_heap_abandon_in_place(heaps->plain);
-  mi_heap_abandon_in_place(heaps->untracked);
+  for (mi_heap_t* h : heaps->heaps()) mi_heap_abandon_in_place(h);
   heaps->gc = heaps->plain = heaps->untracked = nullptr;
   internal::ReleaseSlot(heaps);
 }
@@ -171,9 +169,7 @@ void* Malloc(ThreadHeaps* heaps, size_t size) {
 void Free(void* p) { mi_free(p); }
 
 void ProcessDelayedFrees(ThreadHeaps* heaps) {
-  mi_heap_process_delayed_frees(heaps->gc);
-  mi_heap_process_delayed_frees(heaps->plain);
-  mi_heap_process_delayed_frees(heaps->untracked);
+  for (mi_heap_t* h : heaps->heaps()) mi_heap_process_delayed_frees(h);
 }
 
 }  // namespace cyclegc::alloc

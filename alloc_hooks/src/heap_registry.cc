@@ -1,5 +1,6 @@
 #include "heap_registry.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <new>
@@ -43,11 +44,9 @@ ThreadHeaps* AcquireSlot() {
   s->gc_storage = NewHeapStorage();
   s->plain_storage = NewHeapStorage();
   s->untracked_storage = NewHeapStorage();
-  if (s->gc_storage == nullptr || s->plain_storage == nullptr ||
-      s->untracked_storage == nullptr) {
-    DeleteHeapStorage(s->gc_storage);
-    DeleteHeapStorage(s->plain_storage);
-    DeleteHeapStorage(s->untracked_storage);
+  if (const auto storages = s->storages();
+      std::ranges::find(storages, nullptr) != storages.end()) {
+    for (mi_heap_t* p : storages) DeleteHeapStorage(p);
     delete s;
     return nullptr;
   }
@@ -66,9 +65,7 @@ void FreeAllSlots() {
   ThreadHeaps* s = g_first.exchange(nullptr, std::memory_order_acq_rel);
   while (s != nullptr) {
     ThreadHeaps* next = s->next;
-    DeleteHeapStorage(s->gc_storage);
-    DeleteHeapStorage(s->plain_storage);
-    DeleteHeapStorage(s->untracked_storage);
+    for (mi_heap_t* p : s->storages()) DeleteHeapStorage(p);
     delete s;
     s = next;
   }

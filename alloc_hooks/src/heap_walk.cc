@@ -57,12 +57,6 @@ void VisitEveryPage(mi_heap_t* ThreadHeaps::*heap, uint8_t tag,
   if (!st.stopped) abandoned_pages(tag, &VisitPage, &st);
 }
 
-size_t HeapsFullPageBytes(const ThreadHeaps* s) {
-  return mi_heap_full_page_bytes(s->gc_storage) +
-         mi_heap_full_page_bytes(s->plain_storage) +
-         mi_heap_full_page_bytes(s->untracked_storage);
-}
-
 }  // namespace
 
 size_t FullPageBytes() {
@@ -70,18 +64,24 @@ size_t FullPageBytes() {
   // atomics (0 while a slot is free), so no lock and no in_use check.
   size_t total = mi_abandoned_full_page_bytes();
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
-    total += HeapsFullPageBytes(s);
+    total += ThreadFullPageBytes(s);
   }
   return total;
 }
 
 size_t ThreadFullPageBytes(const ThreadHeaps* heaps) {
-  return HeapsFullPageBytes(heaps);
+  // The storages: a free slot's counters read 0.
+  size_t total = 0;
+  for (const mi_heap_t* h : heaps->storages()) {
+    total += mi_heap_full_page_bytes(h);
+  }
+  return total;
 }
 
 size_t ThreadEmptyPages(const ThreadHeaps* heaps) {
-  return mi_heap_empty_pages(heaps->gc) + mi_heap_empty_pages(heaps->plain) +
-         mi_heap_empty_pages(heaps->untracked);
+  size_t total = 0;
+  for (const mi_heap_t* h : heaps->heaps()) total += mi_heap_empty_pages(h);
+  return total;
 }
 
 size_t CommittedBytes() {
@@ -133,9 +133,7 @@ size_t FullPageBytesByWalk() {
   size_t total = mi_abandoned_full_page_bytes_walk();
   for (ThreadHeaps* s = internal::FirstSlot(); s != nullptr; s = s->next) {
     if (!s->in_use) continue;
-    total += mi_heap_full_page_bytes_walk(s->gc) +
-             mi_heap_full_page_bytes_walk(s->plain) +
-             mi_heap_full_page_bytes_walk(s->untracked);
+    for (mi_heap_t* h : s->heaps()) total += mi_heap_full_page_bytes_walk(h);
   }
   return total;
 }

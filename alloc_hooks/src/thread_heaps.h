@@ -6,6 +6,8 @@
 
 #include <pthread.h>
 
+#include <array>
+
 #include "mimalloc.h"
 
 namespace cyclegc::alloc {
@@ -28,6 +30,12 @@ struct ThreadHeaps {
   mi_heap_t* gc = nullptr;
   mi_heap_t* plain = nullptr;
   mi_heap_t* untracked = nullptr;
+  // Each of the above in one list, for what applies to every heap of the
+  // thread (a heap added to the slot is added here once).
+  std::array<mi_heap_t*, 3> storages() const {
+    return {gc_storage, plain_storage, untracked_storage};
+  }
+  std::array<mi_heap_t*, 3> heaps() const { return {gc, plain, untracked}; }
   // Guarded by the registry mutex.
   bool in_use = false;
   pthread_t owner{};
