@@ -180,12 +180,18 @@ TEST_F(UntrackedAllocTest, FinalizerRunsAndTheObjectStaysUntracked) {
   h->leaf = &NewLeaf(&destroyed)->header;
   cgc_stats before;
   ASSERT_EQ(cgc_get_stats(&before), 0);
+  // A known last error (an earlier test's may name cgc_track).
+  ASSERT_EQ(cgc_alloc_untracked(nullptr, sizeof(Holder)), nullptr);
   cgc_decref(&h->header);
   EXPECT_EQ(g_finalized.load(), 1);
   EXPECT_EQ(destroyed.load(), 1);
   cgc_stats after;
   ASSERT_EQ(cgc_get_stats(&after), 0);
   EXPECT_EQ(after.young, before.young) << "the dying object was tracked";
+  // The death path must not even try: cgc_track would refuse and leave its
+  // error behind.
+  EXPECT_EQ(std::string(cgc_last_error()).find("cgc_track"), std::string::npos)
+      << cgc_last_error();
 }
 
 TEST_F(UntrackedAllocTest, AnotherThreadFreesItAfterItsAllocatorExited) {
