@@ -57,6 +57,22 @@ void VisitEveryPage(mi_heap_t* ThreadHeaps::*heap, uint8_t tag,
   if (!st.stopped) abandoned_pages(tag, &VisitPage, &st);
 }
 
+// Pages walked by content: blocks too small for the null word hold no
+// caller's object either.
+struct ByContentFilter {
+  PageVisitor visit;
+  void* arg;
+  size_t min_stride;
+  static bool Visit(const PageBlocks& page, void* self) {
+    auto* f = static_cast<ByContentFilter*>(self);
+    return page.stride < f->min_stride || f->visit(page, f->arg);
+  }
+};
+
+// Set before any thread attached (alloc_hooks::Init), under the registry
+// mutex every attach takes since. SIZE_MAX without Init(offset).
+size_t GcNullWordOffset() { return mi_heap_tag_null_word(kGcHeapTag); }
+
 }  // namespace
 
 size_t FullPageBytes() {
@@ -97,24 +113,29 @@ void VisitGcPages(PageVisitor visit, void* arg) {
 }
 
 void VisitGcPagesByContent(PageVisitor visit, void* arg) {
-  // Blocks too small for the word hold no caller's object either.
-  struct Filter {
-    PageVisitor visit;
-    void* arg;
-    size_t min_stride;
-    static bool Visit(const PageBlocks& page, void* self) {
-      auto* f = static_cast<Filter*>(self);
-      return page.stride < f->min_stride || f->visit(page, f->arg);
-    }
-  };
-  // Set before any thread attached (alloc_hooks::Init), under the registry
-  // mutex every attach takes since.
-  const size_t offset = mi_heap_tag_null_word(kGcHeapTag);
+  const size_t offset = GcNullWordOffset();
   if (offset == SIZE_MAX) return VisitGcPages(visit, arg);
-  Filter filter{visit, arg, offset + sizeof(void*)};
+  ByContentFilter filter{visit, arg, offset + sizeof(void*)};
   VisitEveryPage(&ThreadHeaps::gc, kGcHeapTag, &mi_heap_visit_page_areas,
-                 &mi_abandoned_visit_page_areas, &Filter::Visit, &filter);
+                 &mi_abandoned_visit_page_areas, &ByContentFilter::Visit,
+                 &filter);
 }
+
+void VisitThreadGcPagesByContent(const ThreadHeaps* heaps, PageVisitor visit,
+                                 void* arg) {
+  ByContentFilter filter{visit, arg, GcNullWordOffset() + sizeof(void*)};
+  PageVisitState st{&ByContentFilter::Visit, &filter};
+  mi_heap_visit_page_areas(heaps->gc, &VisitPage, &st);
+}
+
+void VisitAbandonedGcPagesByContent(PageVisitor visit, void* arg) {
+  ByContentFilter filter{visit, arg, GcNullWordOffset() + sizeof(void*)};
+  PageVisitState st{&ByContentFilter::Visit, &filter};
+  absl::MutexLock lock(&internal::HeapRegistryMutex());
+  mi_abandoned_visit_page_areas(kGcHeapTag, &VisitPage, &st);
+}
+
+bool GcPagesWalkableByContent() { return GcNullWordOffset() != SIZE_MAX; }
 
 void VisitGcBlocks(BlockVisitor visit, void* arg) {
   BlockVisitState st{visit, arg};

@@ -198,6 +198,16 @@ void VisitGcPages(PageVisitor visit, void* arg);
 // VisitGcPages. Requires a stopped world.
 void VisitGcPagesByContent(PageVisitor visit, void* arg);
 
+// VisitGcPagesByContent split for a walk in parallel: the pages of one
+// attached thread's GC heap, and the pages threads that exited or detached
+// left (abandoned). Together, over every attached thread, the same pages once
+// each. Several threads may walk different heaps at once. Only when
+// GcPagesWalkableByContent() (Init(offset)). Require a stopped world.
+void VisitThreadGcPagesByContent(const ThreadHeaps* heaps, PageVisitor visit,
+                                 void* arg);
+void VisitAbandonedGcPagesByContent(PageVisitor visit, void* arg);
+bool GcPagesWalkableByContent();
+
 // Whether a visitor of VisitGcPagesByContent may read the word at `offset`
 // of `block`: under AddressSanitizer mimalloc (MI_ASAN) poisons free blocks,
 // which must be recognised without a read. Always true otherwise.

@@ -49,7 +49,7 @@ std::atomic<bool> g_unreachable_may_revive{false};
 std::atomic<CollectionState*> g_running_state{nullptr};
 
 void FreeArrays(CollectionState& st) {
-  st.objects.Release();
+  ReleaseParts(st);
   st.stack.Release();
   st.unreachable.Release();
   st.resurrected.Release();
@@ -59,19 +59,19 @@ void FreeArrays(CollectionState& st) {
 // then nothing was freed and the world runs again.
 bool IdentifyTrash(CollectionState& st, Pauses& p) {
   uint64_t t0 = StopSettlingQueuedDeaths(p);
+  OpenCrewParts(st);
   bool ok = WalkHeapsComputingRefs(st);
-  st.visited = st.objects.size();
+  st.visited = MemberCount(st);
   // Every tracked object is in this collection now; what is allocated from
   // here on is the next one's young.
   if (ok) TriggerOnHeapWalked();
-  if (ok) {
-    SubtractInternalRefs(st);
-    ok = MarkReachableFromRoots(st) && GatherUnreachable(st);
-  }
+  ok = ok && SubtractInternalRefs(st) && MarkReachableFromRoots(st) &&
+       GatherUnreachable(st);
+  CloseCrewParts(st);
   // Weakrefs made to trash later (callbacks, finalizers) are cleared at the
   // recheck, which does not skip.
   if (ok && st.with_weakrefs != 0) ClearWeakrefsToUnreachable(st);
-  st.objects.Release();
+  ReleaseParts(st);
   st.stack.Release();
   p.mark_restart_ns = StartTheWorld();
   p.mark_ns = p.mark_restart_ns - t0;

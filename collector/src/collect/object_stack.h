@@ -35,6 +35,9 @@ class ObjectStack {
   cgc_object** end() { return data_ + size_; }
   // Keeps the first n elements (n <= size()).
   void Truncate(size_t n) { size_ = n; }
+  // Takes the first n elements as written through begin() (n <= the
+  // capacity a Reserve made).
+  void SetSizeAfterWrites(size_t n) { size_ = n; }
   // Empties the stack and returns its memory.
   void Release();
 

@@ -17,17 +17,24 @@ constexpr unsigned kDelay = 32;
 
 struct MarkWork {
   DelayLine<kDelay> line;
-  ObjectStack* stack;
-  size_t marked = 0;
-  bool out_of_memory = false;
+  Part* part = nullptr;
+  size_t me = 0;
+  unsigned set = 0;  // the outbox set this round writes
 };
 
 inline void MarkAndPush(MarkWork& w, cgc_object* o) {
-  uintptr_t s = GcScratch(o);
+  const uintptr_t s = LoadScratch(o);
   if ((s & (kInSet | kMarked)) != kInSet) return;
-  GcScratch(o) = s | kMarked;
-  ++w.marked;
-  if (!w.stack->Push(o)) w.out_of_memory = true;
+  Part& part = *w.part;
+  const size_t to = PartOf(s);
+  if (to != w.me) {
+    // Its part marks it and what it reaches, next round.
+    if (!part.outbox[w.set][to].Push(o)) part.out_of_memory = true;
+    return;
+  }
+  StoreScratch(o, s | kMarked);
+  ++part.marked;
+  if (!part.stack.Push(o)) part.out_of_memory = true;
 }
 
 int VisitMark(cgc_object* ref, void* arg) {
@@ -40,34 +47,78 @@ int VisitMark(cgc_object* ref, void* arg) {
 
 // Traverses what the stack holds until it is empty. False on out-of-memory.
 bool TraverseStack(MarkWork& w) {
-  while (!w.stack->empty() && !w.out_of_memory) {
-    cgc_object* o = w.stack->Pop();
+  ObjectStack& stack = w.part->stack;
+  while (!stack.empty() && !w.part->out_of_memory) {
+    cgc_object* o = stack.Pop();
     const cgc_type* t = TypeOf(o);
     if (t->traverse != nullptr) t->traverse(o, &VisitMark, &w);
   }
-  return !w.out_of_memory;
+  return !w.part->out_of_memory;
+}
+
+// References still in the line may reach more: drain until none is left.
+void Finish(MarkWork& w) {
+  for (;;) {
+    w.line.Drain([&w](cgc_object* ref, unsigned) { MarkAndPush(w, ref); });
+    if (w.part->stack.empty() || !TraverseStack(w)) break;
+  }
+}
+
+// Round 0: from the part's roots.
+void MarkFromRoots(CollectionState& state, size_t p) {
+  MarkWork w;
+  w.part = &state.parts[p];
+  w.me = p;
+  const bool ok = ForEachMember(*w.part, [&w](cgc_object* root) {
+    const uintptr_t s = LoadScratch(root);
+    if ((s & kMarked) != 0 || GcRefs(s) == 0) return true;
+    MarkAndPush(w, root);
+    return TraverseStack(w);
+  });
+  if (ok) Finish(w);
+}
+
+// Round r > 0: from what other parts reached into this one in round r - 1.
+void MarkFromInbox(CollectionState& state, size_t p, unsigned round) {
+  MarkWork w;
+  w.part = &state.parts[p];
+  w.me = p;
+  w.set = round & 1;
+  for (size_t q = 0; q < state.num_parts; ++q) {
+    ObjectStack& box = state.parts[q].outbox[(round - 1) & 1][p];
+    for (cgc_object* o : box) MarkAndPush(w, o);
+    box.Truncate(0);
+    if (!TraverseStack(w)) return;
+  }
+  Finish(w);
+}
+
+bool OutboxesEmpty(const CollectionState& state, unsigned set) {
+  for (size_t p = 0; p < state.num_parts; ++p) {
+    for (size_t q = 0; q < state.num_parts; ++q) {
+      if (!state.parts[p].outbox[set][q].empty()) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
 
 bool MarkReachableFromRoots(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
-  MarkWork w;
-  w.stack = &state.stack;
-  const bool ok = ForEachMember(state, [&w](cgc_object* root) {
-    uintptr_t s = GcScratch(root);
-    if ((s & kMarked) != 0 || GcRefs(s) == 0) return true;
-    MarkAndPush(w, root);
-    return TraverseStack(w);
-  });
-  if (!ok) return false;
-  // References still in the line may reach more: drain until none is left.
-  for (;;) {
-    w.line.Drain([&w](cgc_object* ref, unsigned) { MarkAndPush(w, ref); });
-    if (w.stack->empty() || !TraverseStack(w)) break;
+  ForEachPart(state, [&state](size_t p) { MarkFromRoots(state, p); });
+  // Rounds until no part reached into another.
+  for (unsigned round = 1;
+       !AnyPartOutOfMemory(state) && !OutboxesEmpty(state, (round - 1) & 1);
+       ++round) {
+    ForEachPart(state,
+                [&state, round](size_t p) { MarkFromInbox(state, p, round); });
   }
-  state.marked = w.marked;
-  return !w.out_of_memory;
+  state.marked = 0;
+  for (size_t p = 0; p < state.num_parts; ++p) {
+    state.marked += state.parts[p].marked;
+  }
+  return !AnyPartOutOfMemory(state);
 }
 
 }  // namespace cyclegc::internal

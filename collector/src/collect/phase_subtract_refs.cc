@@ -34,20 +34,40 @@ constexpr unsigned kDelay = 32;
 struct SubtractArgs {
   DelayLine<kDelay> line;
   cgc_object* self = nullptr;
+  Part* part = nullptr;
+  size_t me = 0;  // the part's index
 #ifndef NDEBUG
   cgc_object* from[kDelay] = {};  // the referrer of each slot's reference
 #endif
 };
 
-inline void Subtract(cgc_object* ref, [[maybe_unused]] cgc_object* from) {
-  uintptr_t s = GcScratch(ref);
-  if ((s & kInSet) == 0) return;
+// Subtracts one reference from a member of this part.
+inline void SubtractOne(cgc_object* ref, uintptr_t s,
+                        [[maybe_unused]] cgc_object* from) {
 #ifndef NDEBUG
   if (GcRefs(s) == 0) AbortOnUnownedReference(from, ref);
 #else
   if (GcRefs(s) == 0) return;
 #endif
-  GcScratch(ref) = s - kOneRef;
+  StoreScratch(ref, s - kOneRef);
+}
+
+inline void Subtract(SubtractArgs& args, cgc_object* ref,
+                     [[maybe_unused]] cgc_object* from) {
+  const uintptr_t s = LoadScratch(ref);
+  if ((s & kInSet) == 0) return;
+  const size_t to = PartOf(s);
+  if (to != args.me) {
+    // Its part subtracts it (ApplyInbox). Debug builds pass the referrer too.
+    ObjectStack& box = args.part->outbox[0][to];
+    bool ok = box.Push(ref);
+#ifndef NDEBUG
+    ok = ok && box.Push(from);
+#endif
+    if (!ok) args.part->out_of_memory = true;
+    return;
+  }
+  SubtractOne(ref, s, from);
 }
 
 int VisitQueueDecref(cgc_object* ref, void* arg) {
@@ -60,16 +80,15 @@ int VisitQueueDecref(cgc_object* ref, void* arg) {
   out_from = args->from[slot];
   args->from[slot] = args->self;
 #endif
-  if (out != nullptr) Subtract(out, out_from);
+  if (out != nullptr) Subtract(*args, out, out_from);
   return 0;
 }
 
-}  // namespace
-
-void SubtractInternalRefs(CollectionState& state) {
-  CGC_DCHECK_WORLD_STOPPED();
+void SubtractPart(CollectionState& state, size_t p) {
   SubtractArgs args;
-  ForEachMember(state, [&args](cgc_object* o) {
+  args.part = &state.parts[p];
+  args.me = p;
+  ForEachMember(*args.part, [&args](cgc_object* o) {
     const cgc_type* t = TypeOf(o);
     if (t->traverse == nullptr) return true;
     args.self = o;
@@ -78,11 +97,37 @@ void SubtractInternalRefs(CollectionState& state) {
   });
   args.line.Drain([&args](cgc_object* ref, [[maybe_unused]] unsigned slot) {
 #ifndef NDEBUG
-    Subtract(ref, args.from[slot]);
+    Subtract(args, ref, args.from[slot]);
 #else
-    Subtract(ref, nullptr);
+    Subtract(args, ref, nullptr);
 #endif
   });
+}
+
+// The references other parts found into part p.
+void ApplyInbox(CollectionState& state, size_t p) {
+  for (size_t q = 0; q < state.num_parts; ++q) {
+    ObjectStack& box = state.parts[q].outbox[0][p];
+#ifndef NDEBUG
+    for (size_t i = 0; i + 1 < box.size(); i += 2) {
+      SubtractOne(box[i], LoadScratch(box[i]), box[i + 1]);
+    }
+#else
+    for (cgc_object* ref : box) SubtractOne(ref, LoadScratch(ref), nullptr);
+#endif
+    box.Truncate(0);
+  }
+}
+
+}  // namespace
+
+bool SubtractInternalRefs(CollectionState& state) {
+  CGC_DCHECK_WORLD_STOPPED();
+  ForEachPart(state, [&state](size_t p) { SubtractPart(state, p); });
+  if (state.num_parts == 1) return !AnyPartOutOfMemory(state);
+  if (AnyPartOutOfMemory(state)) return false;
+  ForEachPart(state, [&state](size_t p) { ApplyInbox(state, p); });
+  return true;
 }
 
 }  // namespace cyclegc::internal

@@ -4,14 +4,16 @@
 #include "object.h"
 #include "phases.h"
 #include "refcount.h"
+#include "registry.h"
 #include "seams.h"
+#include "thread_state.h"
 
 namespace cyclegc::internal {
 namespace {
 
 struct WalkArgs {
-  CollectionState* state;
-  bool out_of_memory;
+  Part* part;
+  uintptr_t part_bits;
 };
 
 inline bool VisitBlock(void* block, WalkArgs* args) {
@@ -22,17 +24,18 @@ inline bool VisitBlock(void* block, WalkArgs* args) {
   // A stale mark from an earlier collection whose clear left the object alive.
   if ((bits & kGcUnreachable) != 0) ClearGcBits(o, kGcUnreachable);
   if ((bits & kGcTracked) == 0 || (bits & kGcDying) != 0) {
-    GcScratch(o) = 0;
+    StoreScratch(o, 0);
     return true;
   }
   size_t refs = TotalRefcountInline(o);
   if (refs == 0) {  // not expected after the merge; treat as outside the set
-    GcScratch(o) = 0;
+    StoreScratch(o, 0);
     return true;
   }
-  GcScratch(o) = kInSet | (static_cast<uintptr_t>(refs) << kRefsShift);
-  if (!args->state->objects.Push(o)) {
-    args->out_of_memory = true;
+  StoreScratch(o, kInSet | args->part_bits |
+                      (static_cast<uintptr_t>(refs) << kRefsShift));
+  if (!args->part->members.Push(o)) {
+    args->part->out_of_memory = true;
     return false;
   }
   return true;
@@ -47,13 +50,29 @@ bool VisitPage(const alloc::PageBlocks& page, void* arg) {
       page, [args](void* block) { return VisitBlock(block, args); });
 }
 
+void WalkPart(CollectionState& state, size_t p) {
+  WalkArgs args{&state.parts[p], static_cast<uintptr_t>(p) << kPartShift};
+  if (state.num_parts == 1) {
+    alloc::VisitGcPagesByContent(&VisitPage, &args);
+    return;
+  }
+  // The registry does not change while the world is stopped.
+  ForEachThread([&](ThreadState& ts) {
+    if (ts.crew_home == p && !args.part->out_of_memory) {
+      alloc::VisitThreadGcPagesByContent(ts.heaps, &VisitPage, &args);
+    }
+  });
+  if (p == 0 && !args.part->out_of_memory) {
+    alloc::VisitAbandonedGcPagesByContent(&VisitPage, &args);
+  }
+}
+
 }  // namespace
 
 bool WalkHeapsComputingRefs(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
-  WalkArgs args{&state, false};
-  alloc::VisitGcPagesByContent(&VisitPage, &args);
-  return !args.out_of_memory;
+  ForEachPart(state, [&state](size_t p) { WalkPart(state, p); });
+  return !AnyPartOutOfMemory(state);
 }
 
 }  // namespace cyclegc::internal

@@ -3,23 +3,35 @@
 // stopped says so below and checks it in debug builds
 // (CGC_DCHECK_WORLD_STOPPED).
 //
-// Scratch word (ob_gc_) during a collection, written only by the collector:
-//   bit 0  kInSet      the object takes part (tracked, live, not dying)
-//   bit 1  kMarked     reached from a root (or, when rechecking resurrection,
+// Scratch word (ob_gc_) during a collection, written only by the collector
+// (and its crew, each part's words by the part's taker):
+//   bit 0     kInSet   the object takes part (tracked, live, not dying)
+//   bit 1     kMarked  reached from a root (or, when rechecking resurrection,
 //                      from a resurrected object)
-//   bits 2+            gc_refs: references not accounted for by other members
+//   bits 2-5  part     the part whose heap holds it (collection on the crew)
+//   bits 6+   gc_refs  references not accounted for by other members
 // The heap walk rewrites the word of every live block, so stale values from an
 // earlier collection never matter.
+//
+// On the crew (stop_crew.h), the walk, subtract, mark and gather run a part
+// each per thread: a part is one attached thread's heap (part 0: the pages of
+// threads gone, and of those not parked if any), taken first by that thread,
+// whose caches hold it. A part writes only its own members' words; what a
+// reference into another part needs (a subtract, a mark) goes to that part
+// through an outbox, read after the job. Alone, the collector runs one part.
 #ifndef CYCLEGC_COLLECTOR_PHASES_H_
 #define CYCLEGC_COLLECTOR_PHASES_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "alloc_hooks/alloc_hooks.h"
 #include "cyclegc/cyclegc.h"
 #include "object.h"
 #include "object_stack.h"
+#include "stop_crew.h"
 #include "stop_the_world.h"
 #include "weakref.h"
 
@@ -27,10 +39,26 @@ namespace cyclegc::internal {
 
 inline constexpr uintptr_t kInSet = 1;
 inline constexpr uintptr_t kMarked = 2;
-inline constexpr int kRefsShift = 2;
+inline constexpr int kPartShift = 2;
+inline constexpr uintptr_t kPartMask = uintptr_t{kMaxCrewParts - 1}
+                                       << kPartShift;
+inline constexpr int kRefsShift = 6;
 inline constexpr uintptr_t kOneRef = uintptr_t{1} << kRefsShift;
+static_assert(kMaxCrewParts <= (size_t{1} << (kRefsShift - kPartShift)));
 
 inline uintptr_t GcRefs(uintptr_t scratch) { return scratch >> kRefsShift; }
+inline size_t PartOf(uintptr_t scratch) {
+  return (scratch & kPartMask) >> kPartShift;
+}
+// Another part's taker may read a word while its own part's taker writes it
+// (the part bits never change): relaxed atomics, plain moves.
+inline uintptr_t LoadScratch(const cgc_object* o) {
+  return std::atomic_ref<uintptr_t>(const_cast<uintptr_t&>(o->ob_gc_))
+      .load(std::memory_order_relaxed);
+}
+inline void StoreScratch(cgc_object* o, uintptr_t s) {
+  std::atomic_ref<uintptr_t>(o->ob_gc_).store(s, std::memory_order_relaxed);
+}
 
 // A walked block holds a live object. The walk reads every block below a
 // page's capacity (alloc::VisitGcPagesByContent): free blocks, pending ones
@@ -43,9 +71,31 @@ inline bool BlockHoldsLiveObject(void* block) {
          IsLiveBlock(block);
 }
 
+// One part of a collection's members and what it hands to other parts.
+struct Part {
+  ObjectStack members;  // every tracked live object in the part's heaps
+  ObjectStack stack;    // mark work stack
+  // References into other parts, by destination, in two sets: a mark round
+  // writes one while the next part reads the other (subtract: set 0).
+  ObjectStack outbox[2][kMaxCrewParts];
+  size_t marked = 0;
+  size_t with_weakrefs = 0;
+  size_t to_finalize = 0;
+  size_t unreachable_at = 0;  // gather: where its members go in the set
+  size_t unreachable_count = 0;
+  size_t held_by_collector =
+      0;  // gather: at the range's end, for the collector
+  bool out_of_memory = false;
+  void Release();
+};
+
 struct CollectionState {
-  ObjectStack objects;      // members: every tracked live object, from the walk
-  ObjectStack stack;        // mark work stack
+  Part solo;  // the one part when the collector runs alone
+  std::unique_ptr<Part[]> crew_parts;
+  Part* parts = &solo;
+  size_t num_parts = 1;
+  size_t home = 0;          // the collecting thread's part
+  ObjectStack stack;        // resurrection's mark work stack
   ObjectStack unreachable;  // each held with one reference by the collector
   ObjectStack resurrected;  // left the unreachable set; still held
   WeakrefCallbackQueue callbacks;
@@ -61,32 +111,76 @@ struct CollectionState {
   size_t with_weakrefs = 0;
 };
 
-// Calls visit(o) for every member in walk order, prefetching a few ahead (a
-// large heap's headers miss the cache). Stops, returning false, at the first
-// visit that returns false.
+// Calls visit(o) for every member of `part` in walk order, prefetching a few
+// ahead (a large heap's headers miss the cache). Stops, returning false, at
+// the first visit that returns false.
 template <typename Visit>
-inline bool ForEachMember(const CollectionState& state, Visit visit) {
+inline bool ForEachMember(const Part& part, Visit visit) {
   constexpr size_t kPrefetchDistance = 8;
-  const size_t n = state.objects.size();
+  const size_t n = part.members.size();
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchDistance < n)
-      __builtin_prefetch(state.objects[i + kPrefetchDistance]);
-    if (!visit(state.objects[i])) return false;
+      __builtin_prefetch(part.members[i + kPrefetchDistance]);
+    if (!visit(part.members[i])) return false;
   }
   return true;
 }
 
+// Runs fn(p) for every part: on the crew, or here if the collector is alone.
+template <typename Fn>
+inline void ForEachPart(CollectionState& state, Fn fn) {
+  if (state.num_parts == 1) {
+    fn(size_t{0});
+    return;
+  }
+  RunOnCrew(
+      state.num_parts,
+      +[](size_t p, void* arg) { (*static_cast<Fn*>(arg))(p); }, &fn,
+      state.home);
+}
+
+// Whether a part ran out of memory for its arrays.
+inline bool AnyPartOutOfMemory(const CollectionState& state) {
+  for (size_t p = 0; p < state.num_parts; ++p) {
+    if (state.parts[p].out_of_memory) return true;
+  }
+  return false;
+}
+
+// Members over all parts.
+inline size_t MemberCount(const CollectionState& state) {
+  size_t n = 0;
+  for (size_t p = 0; p < state.num_parts; ++p)
+    n += state.parts[p].members.size();
+  return n;
+}
+
+// World stopped. Splits the coming walk, subtract, mark and gather into
+// parts on the crew when there is one (and memory for the parts); else one
+// part. CloseCrewParts ends it (before the world restarts).
+void OpenCrewParts(CollectionState& state);
+void CloseCrewParts(CollectionState& state);
+
+// Frees every part's arrays.
+void ReleaseParts(CollectionState& state);
+
+// Test support: open the crew at every collection (any heap size, even with
+// more threads than cores), and how many collections ran on it.
+void ForceCrewPartsForTesting(bool on);
+uint64_t CrewCollectionsForTesting();
+
 // World stopped, refcounts merged. Collects every tracked live object into
-// state.objects with gc_refs = its total refcount. False on out-of-memory.
+// its part's members with gc_refs = its total refcount. False on
+// out-of-memory.
 bool WalkHeapsComputingRefs(CollectionState& state);
 
 // World stopped. Subtracts from gc_refs every reference members hold to each
 // other (traverse). In debug builds a traverse that reports a reference it does
-// not own aborts, naming the type.
-void SubtractInternalRefs(CollectionState& state);
+// not own aborts, naming the type. False on out-of-memory (the outboxes).
+bool SubtractInternalRefs(CollectionState& state);
 
 // World stopped. Marks every member reachable from one with gc_refs > 0
-// (explicit work stack) and counts them in state.marked. False on
+// (explicit work stacks) and counts them in state.marked. False on
 // out-of-memory.
 bool MarkReachableFromRoots(CollectionState& state);
 

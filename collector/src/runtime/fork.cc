@@ -21,6 +21,7 @@
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
+#include "stop_crew.h"
 #include "stop_the_world.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
@@ -101,6 +102,7 @@ void ChildAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   ReinitPerThreadIndexAfterFork();
   StopTheWorldMutex().Unlock();
   ReinitStopTheWorldAfterFork();
+  ResetCrewAfterFork();
   RegistryMutex().Unlock();
   ReinitRegistryAfterFork();
 

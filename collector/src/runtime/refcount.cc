@@ -91,6 +91,23 @@ void HoldForCollection(cgc_object* o) {
   cgc_incref(o);
 }
 
+bool HoldForCollectionAsCrew(cgc_object* o, uintptr_t collector) {
+  const uint8_t flags =
+      std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_relaxed);
+  const uintptr_t tid = Tid(o).load(std::memory_order_relaxed);
+  const intptr_t state =
+      Shared(o).load(std::memory_order_relaxed) & kSharedStateMask;
+  if (tid == 0 || (flags & (kRefPerThread | kRefInMergeQueue)) != 0 ||
+      state == kSharedQueued) {
+    return false;
+  }
+  // The collector's own object gets an owner incref; another's is adopted.
+  Local(o).store(Local(o).load(std::memory_order_relaxed) + 1,
+                 std::memory_order_relaxed);
+  if (tid != collector) Tid(o).store(collector, std::memory_order_relaxed);
+  return true;
+}
+
 void TakeOverSoleReference(cgc_object* o) {
   if (Tid(o).load(std::memory_order_relaxed) != 0) {
     Tid(o).store(CurrentThreadId(), std::memory_order_relaxed);

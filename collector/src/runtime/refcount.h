@@ -78,6 +78,12 @@ inline size_t TotalRefcountInline(const cgc_object* co) {
 // Per-thread-counted and queued objects keep their owner.
 void HoldForCollection(cgc_object* o);
 
+// HoldForCollection taken by a crew member (stop_crew.h) on behalf of the
+// collecting thread `collector`, for an object the member walked. False, with
+// nothing done, where the hold depends on the calling thread (per-thread
+// counts, queued, merged): the collector takes those itself.
+bool HoldForCollectionAsCrew(cgc_object* o, uintptr_t collector);
+
 // `o`'s only reference is its owner's (CallerHoldsSoleReference was true on
 // the owner), handed to the calling thread with a release/acquire pair: the
 // caller becomes the owner, so that its cgc_decref frees `o` here.

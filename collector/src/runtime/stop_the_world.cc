@@ -21,6 +21,7 @@
 #include "registry.h"
 #include "seams.h"
 #include "stall_report.h"
+#include "stop_crew.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
 
@@ -83,7 +84,8 @@ bool WorldStopped() {
 }
 
 bool CallerIsStopper() {
-  return g_stopper_tid.load(std::memory_order_relaxed) == CurrentThreadId();
+  return g_stopper_tid.load(std::memory_order_relaxed) == CurrentThreadId() ||
+         OnCrewJob();
 }
 
 uint64_t LastTimeToSafepointNs() {
@@ -149,9 +151,19 @@ uint64_t StartTheWorld() {
   return restart_ns;
 }
 
+bool ParkedThreadsMaySpin() {
+  return g_spin_allowed.load(std::memory_order_relaxed);
+}
+
+void WakeParkedThreads() {
+  absl::MutexLock lock(&g_stw_mu);
+  g_restart_cv.SignalAll();
+}
+
 void ParkWhileStopped(ThreadState* ts) {
   // Parked before spinning: the stopper may go ahead at once, and this thread
-  // touches no object until it has seen the restart under the lock below.
+  // touches no object until it has seen the restart under the lock below
+  // (other than as a crew member, on the stopper's behalf).
   {
     absl::MutexLock lock(&g_stw_mu);
     if (!g_stop_requested) {
@@ -161,15 +173,19 @@ void ParkWhileStopped(ThreadState* ts) {
     ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
     g_parked_cv.SignalAll();
   }
-  SpinUntil([] {
-    return (g_safepoint_word.load(std::memory_order_acquire) &
-            kStopRequested) == 0;
-  });
-  absl::MutexLock lock(&g_stw_mu);
-  while (g_stop_requested) {
-    ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
-    g_parked_cv.SignalAll();
-    g_restart_cv.Wait(&g_stw_mu);
+  for (;;) {
+    SpinUntil([] {
+      return CrewOpen() || (g_safepoint_word.load(std::memory_order_acquire) &
+                            kStopRequested) == 0;
+    });
+    if (CrewOpen()) ServeCrew(ts);
+    absl::MutexLock lock(&g_stw_mu);
+    while (g_stop_requested && !CrewOpen()) {
+      ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
+      g_parked_cv.SignalAll();
+      g_restart_cv.Wait(&g_stw_mu);
+    }
+    if (!g_stop_requested) break;
   }
   ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
   NoteRunningFromNow(ts);

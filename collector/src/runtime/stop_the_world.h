@@ -28,7 +28,8 @@ inline constexpr uint32_t kPendingMergeUnit = 2;
 
 // True between StopTheWorld() and StartTheWorld().
 bool WorldStopped();
-// True on the thread that has the world stopped (also declared in seams.h).
+// True on the thread that has the world stopped, and on crew members while
+// they run its jobs (stop_crew.h) (also declared in seams.h).
 bool CallerIsStopper();
 
 // Debug builds: a step that reads every thread's state without locks (the

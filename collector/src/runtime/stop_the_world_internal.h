@@ -31,7 +31,13 @@ class KeptObjects {
   ThreadState* self_;
   DrainFrame frame_;
 };
-// Parks the calling thread until the world restarts.
+// For the crew (stop_crew.h), stopper only: whether parked threads may spin
+// (every running thread had a core when the stop began), and waking those
+// that went to sleep so they see the crew open.
+bool ParkedThreadsMaySpin();
+void WakeParkedThreads();
+// Parks the calling thread until the world restarts (serving the crew while
+// it is open).
 void ParkWhileStopped(ThreadState* ts);
 // fork(): the lock the prepare handler holds, and the child's reset.
 absl::Mutex& StopTheWorldMutex();

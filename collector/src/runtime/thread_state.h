@@ -83,6 +83,11 @@ struct ThreadState {
   std::unique_ptr<std::atomic<int64_t>[]> ptr_counts;
   size_t ptr_capacity = 0;
 
+  // While the world is stopped for a collection that runs on the crew
+  // (stop_crew.h): the part this thread's heap is in, which it takes first.
+  // Written by the stopper before each job it posts.
+  size_t crew_home = 0;
+
   // Trashcan: nesting depth of Dealloc and objects deferred past the limit,
   // linked through ob_tid_ (dead objects have no owner).
   int dealloc_depth = 0;

@@ -1,0 +1,77 @@
+// How a collection's stopped phases are split into parts (phases.h), and the
+// parts' arrays.
+#include <atomic>
+#include <new>
+
+#include "alloc_hooks/alloc_hooks.h"
+#include "phases.h"
+#include "registry.h"
+#include "stop_crew.h"
+#include "thread_state.h"
+
+namespace cyclegc::internal {
+namespace {
+
+// Below this many members (the last collection's), opening the crew, a job
+// per phase and the outboxes cost more than a second core gives back.
+constexpr size_t kMinMembersForCrew = 1024;
+std::atomic<size_t> g_last_members{0};
+std::atomic<bool> g_force_for_testing{false};
+std::atomic<uint64_t> g_crew_collections{0};
+
+}  // namespace
+
+void Part::Release() {
+  members.Release();
+  stack.Release();
+  for (auto& set : outbox) {
+    for (ObjectStack& box : set) box.Release();
+  }
+}
+
+void OpenCrewParts(CollectionState& state) {
+  const bool force = g_force_for_testing.load(std::memory_order_relaxed);
+  if ((!force &&
+       g_last_members.load(std::memory_order_relaxed) < kMinMembersForCrew) ||
+      !alloc::GcPagesWalkableByContent() || OpenCrew(force) == 0) {
+    return;
+  }
+  // Part 0 holds the pages of threads gone; each attached thread's heap is a
+  // part of its own (threads past kMaxCrewParts - 1 share them).
+  const size_t threads = ThreadCount();
+  const size_t parts =
+      threads + 1 < kMaxCrewParts ? threads + 1 : kMaxCrewParts;
+  state.crew_parts.reset(new (std::nothrow) Part[parts]);
+  if (state.crew_parts == nullptr) {
+    CloseCrew();
+    return;
+  }
+  state.parts = state.crew_parts.get();
+  state.num_parts = parts;
+  size_t i = 0;
+  ForEachThread(
+      [&](ThreadState& ts) { SetCrewHome(ts, 1 + i++ % (parts - 1)); });
+  const ThreadState* self = CurrentThread();
+  state.home = self != nullptr ? self->crew_home : 0;
+}
+
+void CloseCrewParts(CollectionState& state) {
+  g_last_members.store(MemberCount(state), std::memory_order_relaxed);
+  if (state.num_parts == 1) return;
+  CloseCrew();
+  g_crew_collections.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ForceCrewPartsForTesting(bool on) {
+  g_force_for_testing.store(on, std::memory_order_relaxed);
+}
+
+uint64_t CrewCollectionsForTesting() {
+  return g_crew_collections.load(std::memory_order_relaxed);
+}
+
+void ReleaseParts(CollectionState& state) {
+  for (size_t p = 0; p < state.num_parts; ++p) state.parts[p].Release();
+}
+
+}  // namespace cyclegc::internal
