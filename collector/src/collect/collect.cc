@@ -58,6 +58,7 @@ void FreeArrays(CollectionState& st) {
 // Returns false if the world ran out of memory for the collector's arrays;
 // then nothing was freed and the world runs again.
 bool IdentifyTrash(CollectionState& st, Pauses& p) {
+  ExpectCrewParts();
   uint64_t t0 = StopSettlingQueuedDeaths(p);
   OpenCrewParts(st);
   bool ok = WalkHeapsComputingRefs(st);

@@ -29,11 +29,19 @@ void Part::Release() {
   }
 }
 
+void ExpectCrewParts() {
+  if (g_force_for_testing.load(std::memory_order_relaxed) ||
+      g_last_members.load(std::memory_order_relaxed) >= kMinMembersForCrew) {
+    ExpectCrew();
+  }
+}
+
 void OpenCrewParts(CollectionState& state) {
   const bool force = g_force_for_testing.load(std::memory_order_relaxed);
   if ((!force &&
        g_last_members.load(std::memory_order_relaxed) < kMinMembersForCrew) ||
       !alloc::GcPagesWalkableByContent() || OpenCrew(force) == 0) {
+    CloseCrew();  // not opened: parked threads stop waiting for it
     return;
   }
   // Part 0 holds the pages of threads gone; each attached thread's heap is a

@@ -158,6 +158,7 @@ inline size_t MemberCount(const CollectionState& state) {
 // World stopped. Splits the coming walk, subtract, mark and gather into
 // parts on the crew when there is one (and memory for the parts); else one
 // part. CloseCrewParts ends it (before the world restarts).
+void ExpectCrewParts();  // before the stop: parked threads wait for it
 void OpenCrewParts(CollectionState& state);
 void CloseCrewParts(CollectionState& state);
 

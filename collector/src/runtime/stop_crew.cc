@@ -18,6 +18,7 @@ namespace {
 // thread that read an odd g_gen and still sees it after joining reads that
 // job's fields, never the next one's.
 std::atomic<bool> g_open{false};
+std::atomic<bool> g_expected{false};
 std::atomic<uint64_t> g_gen{0};
 std::atomic<uint32_t> g_active{0};
 std::atomic<size_t> g_done{0};
@@ -65,7 +66,12 @@ void TakeParts(size_t home) {
 
 }  // namespace
 
+void ExpectCrew() { g_expected.store(true, std::memory_order_relaxed); }
+
+bool CrewExpected() { return g_expected.load(std::memory_order_relaxed); }
+
 size_t OpenCrew(bool even_oversubscribed) {
+  g_expected.store(false, std::memory_order_relaxed);
   if (!even_oversubscribed && !ParkedThreadsMaySpin()) return 0;
   size_t parked = 0;
   ForEachThread([&](ThreadState& ts) {
@@ -101,7 +107,10 @@ void RunOnCrew(size_t parts, CrewPartFn fn, void* arg, size_t home) {
 
 bool OnCrewJob() { return t_on_job; }
 
-void CloseCrew() { g_open.store(false, std::memory_order_seq_cst); }
+void CloseCrew() {
+  g_expected.store(false, std::memory_order_relaxed);
+  g_open.store(false, std::memory_order_seq_cst);
+}
 
 bool CrewOpen() { return g_open.load(std::memory_order_acquire); }
 
@@ -122,6 +131,7 @@ void ServeCrew(ThreadState* ts) {
 
 void ResetCrewAfterFork() {
   g_open.store(false, std::memory_order_relaxed);
+  g_expected.store(false, std::memory_order_relaxed);
   g_active.store(0, std::memory_order_relaxed);
   g_done.store(0, std::memory_order_relaxed);
   if ((g_gen.load(std::memory_order_relaxed) & 1) != 0) {

@@ -17,6 +17,12 @@ inline constexpr size_t kMaxCrewParts = 16;
 
 using CrewPartFn = void (*)(size_t part, void* arg);
 
+// Before the stop: the stopper will likely open the crew, so parked threads
+// keep spinning for it rather than going to sleep (a futex wake-up costs
+// about what a part of a small heap does). Cleared by OpenCrew/CloseCrew.
+void ExpectCrew();
+bool CrewExpected();
+
 // Stopper, world stopped. Invites the parked threads to serve until
 // CloseCrew() and returns how many there are: 0 (and nothing opened) when
 // none is parked, or when threads outnumber cores (waiting crew members spin,

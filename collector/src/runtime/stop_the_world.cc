@@ -174,10 +174,18 @@ void ParkWhileStopped(ThreadState* ts) {
     g_parked_cv.SignalAll();
   }
   for (;;) {
-    SpinUntil([] {
+    auto restarted_or_crew = [] {
       return CrewOpen() || (g_safepoint_word.load(std::memory_order_acquire) &
                             kStopRequested) == 0;
-    });
+    };
+    SpinUntil(restarted_or_crew);
+    // A crew is coming: spin on until it opens (or is not opened after all).
+    while (g_spin_allowed.load(std::memory_order_relaxed) && CrewExpected() &&
+           !restarted_or_crew()) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
     if (CrewOpen()) ServeCrew(ts);
     absl::MutexLock lock(&g_stw_mu);
     while (g_stop_requested && !CrewOpen()) {
