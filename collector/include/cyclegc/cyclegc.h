@@ -64,7 +64,10 @@ typedef struct cgc_type {
   size_t size;      /* sizeof(cgc_type) */
   const char *name; /* for stats, census, errors */
   /* Visit every strong reference the object owns (NULL referents are skipped).
-   * Return the first non-zero result of visit, or 0. */
+   * Return the first non-zero result of visit, or 0. Runs while the world is
+   * stopped, on the collecting thread or on another attached thread parked at
+   * a safepoint (a large heap's collection runs in parts on them): it only
+   * reads the object, taking no lock and no reference. */
   int (*traverse)(cgc_object *self, cgc_visit_fn visit, void *arg);
   /* Drop the object's references (set each to NULL, then decref it); called to
    * break cycles. Must be idempotent: it also runs when the refcount reaches

@@ -76,7 +76,6 @@ size_t OpenCrew(bool even_oversubscribed) {
   size_t parked = 0;
   ForEachThread([&](ThreadState& ts) {
     if (ts.status.load(std::memory_order_relaxed) == ThreadStatus::kParked) {
-      ts.crew_home = kMaxCrewParts;
       ++parked;
     }
   });
