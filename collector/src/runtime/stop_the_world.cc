@@ -193,9 +193,13 @@ void ParkWhileStopped(ThreadState* ts) {
       g_parked_cv.SignalAll();
       g_restart_cv.Wait(&g_stw_mu);
     }
-    if (!g_stop_requested) break;
+    if (!g_stop_requested) {
+      // Running again under the lock: a next stop sets its request under it
+      // too, so it either sees this thread running or this thread sees it.
+      ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
+      break;
+    }
   }
-  ts->status.store(ThreadStatus::kRunning, std::memory_order_seq_cst);
   NoteRunningFromNow(ts);
 }
 
