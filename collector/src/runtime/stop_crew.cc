@@ -46,7 +46,7 @@ void WaitUntil(Pred done) {
 }
 
 // Set while this thread runs parts of a job for the stopper.
-thread_local bool t_on_job = false;
+thread_local bool t_on_job __attribute__((tls_model("initial-exec"))) = false;
 
 void TakeParts(size_t home) {
   t_on_job = true;

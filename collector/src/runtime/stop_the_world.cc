@@ -84,8 +84,9 @@ bool WorldStopped() {
 }
 
 bool CallerIsStopper() {
-  return g_stopper_tid.load(std::memory_order_relaxed) == CurrentThreadId() ||
-         OnCrewJob();
+  // No stop, no crew job: one load on the common path.
+  const uintptr_t stopper = g_stopper_tid.load(std::memory_order_relaxed);
+  return stopper != 0 && (stopper == CurrentThreadId() || OnCrewJob());
 }
 
 uint64_t LastTimeToSafepointNs() {
