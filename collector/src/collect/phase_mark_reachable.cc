@@ -15,11 +15,16 @@ namespace {
 
 constexpr unsigned kDelay = 32;
 
+// Outbox sets: the subtract leaves set 0 for round 0 to apply
+// (ApplySubtractInbox); round r writes set (r + 1) & 1, which round r + 1
+// reads.
+inline unsigned SetWrittenBy(unsigned round) { return (round + 1) & 1; }
+
 struct MarkWork {
   DelayLine<kDelay> line;
   Part* part = nullptr;
   size_t me = 0;
-  unsigned set = 0;  // the outbox set this round writes
+  unsigned set = SetWrittenBy(0);  // the outbox set this round writes
 };
 
 inline void MarkAndPush(MarkWork& w, cgc_object* o) {
@@ -64,8 +69,9 @@ void Finish(MarkWork& w) {
   }
 }
 
-// Round 0: from the part's roots.
+// Round 0: from the part's roots, once its gc_refs are final.
 void MarkFromRoots(CollectionState& state, size_t p) {
+  if (state.num_parts > 1) ApplySubtractInbox(state, p);
   MarkWork w;
   w.part = &state.parts[p];
   w.me = p;
@@ -83,9 +89,9 @@ void MarkFromInbox(CollectionState& state, size_t p, unsigned round) {
   MarkWork w;
   w.part = &state.parts[p];
   w.me = p;
-  w.set = round & 1;
+  w.set = SetWrittenBy(round);
   for (size_t q = 0; q < state.num_parts; ++q) {
-    ObjectStack& box = state.parts[q].outbox[(round - 1) & 1][p];
+    ObjectStack& box = state.parts[q].outbox[SetWrittenBy(round - 1)][p];
     for (cgc_object* o : box) MarkAndPush(w, o);
     box.Truncate(0);
     if (!TraverseStack(w)) return;
@@ -109,7 +115,8 @@ bool MarkReachableFromRoots(CollectionState& state) {
   ForEachPart(state, [&state](size_t p) { MarkFromRoots(state, p); });
   // Rounds until no part reached into another.
   for (unsigned round = 1;
-       !AnyPartOutOfMemory(state) && !OutboxesEmpty(state, (round - 1) & 1);
+       !AnyPartOutOfMemory(state) &&
+       !OutboxesEmpty(state, SetWrittenBy(round - 1));
        ++round) {
     ForEachPart(state,
                 [&state, round](size_t p) { MarkFromInbox(state, p, round); });

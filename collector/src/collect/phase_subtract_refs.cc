@@ -58,7 +58,8 @@ inline void Subtract(SubtractArgs& args, cgc_object* ref,
   if ((s & kInSet) == 0) return;
   const size_t to = PartOf(s);
   if (to != args.me) {
-    // Its part subtracts it (ApplyInbox). Debug builds pass the referrer too.
+    // Its part subtracts it (ApplySubtractInbox). Debug builds pass the
+    // referrer too.
     ObjectStack& box = args.part->outbox[0][to];
     bool ok = box.Push(ref);
 #ifndef NDEBUG
@@ -104,8 +105,9 @@ void SubtractPart(CollectionState& state, size_t p) {
   });
 }
 
-// The references other parts found into part p.
-void ApplyInbox(CollectionState& state, size_t p) {
+}  // namespace
+
+void ApplySubtractInbox(CollectionState& state, size_t p) {
   for (size_t q = 0; q < state.num_parts; ++q) {
     ObjectStack& box = state.parts[q].outbox[0][p];
 #ifndef NDEBUG
@@ -119,15 +121,10 @@ void ApplyInbox(CollectionState& state, size_t p) {
   }
 }
 
-}  // namespace
-
 bool SubtractInternalRefs(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
   ForEachPart(state, [&state](size_t p) { SubtractPart(state, p); });
-  if (state.num_parts == 1) return !AnyPartOutOfMemory(state);
-  if (AnyPartOutOfMemory(state)) return false;
-  ForEachPart(state, [&state](size_t p) { ApplyInbox(state, p); });
-  return true;
+  return !AnyPartOutOfMemory(state);
 }
 
 }  // namespace cyclegc::internal

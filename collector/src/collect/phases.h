@@ -76,7 +76,8 @@ struct Part {
   ObjectStack members;  // every tracked live object in the part's heaps
   ObjectStack stack;    // mark work stack
   // References into other parts, by destination, in two sets: a mark round
-  // writes one while the next part reads the other (subtract: set 0).
+  // writes one while other parts read the other (the subtract writes set 0,
+  // which the mark's first round reads).
   ObjectStack outbox[2][kMaxCrewParts];
   size_t marked = 0;
   size_t with_weakrefs = 0;
@@ -178,7 +179,11 @@ bool WalkHeapsComputingRefs(CollectionState& state);
 // World stopped. Subtracts from gc_refs every reference members hold to each
 // other (traverse). In debug builds a traverse that reports a reference it does
 // not own aborts, naming the type. False on out-of-memory (the outboxes).
+// On the crew, references into another part wait in outboxes: the mark's
+// first job applies them (ApplySubtractInbox), saving a job's wait.
 bool SubtractInternalRefs(CollectionState& state);
+// Part p's share of those: what the other parts' subtract found into it.
+void ApplySubtractInbox(CollectionState& state, size_t p);
 
 // World stopped. Marks every member reachable from one with gc_refs > 0
 // (explicit work stacks) and counts them in state.marked. False on

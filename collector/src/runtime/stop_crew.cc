@@ -75,9 +75,9 @@ size_t OpenCrew(bool even_oversubscribed) {
   if (!even_oversubscribed && !ParkedThreadsMaySpin()) return 0;
   size_t parked = 0;
   ForEachThread([&](ThreadState& ts) {
-    if (ts.status.load(std::memory_order_relaxed) == ThreadStatus::kParked) {
-      ++parked;
-    }
+    ts.crew_invited =
+        ts.status.load(std::memory_order_relaxed) == ThreadStatus::kParked;
+    parked += ts.crew_invited;
   });
   if (parked == 0) return 0;
   g_open.store(true, std::memory_order_seq_cst);
@@ -111,16 +111,26 @@ void CloseCrew() {
   g_open.store(false, std::memory_order_seq_cst);
 }
 
-bool CrewOpen() { return g_open.load(std::memory_order_acquire); }
+bool CrewOpenFor(const ThreadState* ts) {
+  return g_open.load(std::memory_order_acquire) && ts->crew_invited;
+}
 
 void ServeCrew(ThreadState* ts) {
   uint64_t seen = 0;
+  int idle = 0;
   while (g_open.load(std::memory_order_acquire)) {
     const uint64_t gen = g_gen.load(std::memory_order_acquire);
     if ((gen & 1) == 0 || gen == seen) {
-      CpuRelax();
+      // Between jobs the stopper works alone for microseconds; if the core
+      // is wanted meanwhile (another process), let it go.
+      if (++idle < 4096) {
+        CpuRelax();
+      } else {
+        sched_yield();
+      }
       continue;
     }
+    idle = 0;
     seen = gen;
     g_active.fetch_add(1, std::memory_order_seq_cst);
     if (g_gen.load(std::memory_order_seq_cst) == gen) TakeParts(ts->crew_home);

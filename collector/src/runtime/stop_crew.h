@@ -42,9 +42,10 @@ void SetCrewHome(ThreadState& ts, size_t part);
 // without locks, as the stopper does).
 bool OnCrewJob();
 
-// Parked threads (ParkWhileStopped): whether the crew is open, and serving it
-// (taking parts of each job posted) until it closes.
-bool CrewOpen();
+// Parked threads (ParkWhileStopped): whether the crew is open to `ts` (it
+// was parked when the crew opened), and serving it (taking parts of each job
+// posted) until it closes.
+bool CrewOpenFor(const ThreadState* ts);
 void ServeCrew(ThreadState* ts);
 
 // fork() child: no crew (the child has one thread).

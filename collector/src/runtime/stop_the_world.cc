@@ -161,7 +161,7 @@ void WakeParkedThreads() {
   g_restart_cv.SignalAll();
 }
 
-void ParkWhileStopped(ThreadState* ts) {
+void ParkWhileStopped(ThreadState* ts, bool was_running) {
   // Parked before spinning: the stopper may go ahead at once, and this thread
   // touches no object until it has seen the restart under the lock below
   // (other than as a crew member, on the stopper's behalf).
@@ -175,21 +175,24 @@ void ParkWhileStopped(ThreadState* ts) {
     g_parked_cv.SignalAll();
   }
   for (;;) {
-    auto restarted_or_crew = [] {
-      return CrewOpen() || (g_safepoint_word.load(std::memory_order_acquire) &
-                            kStopRequested) == 0;
+    auto restarted_or_crew = [ts] {
+      return CrewOpenFor(ts) ||
+             (g_safepoint_word.load(std::memory_order_acquire) &
+              kStopRequested) == 0;
     };
     SpinUntil(restarted_or_crew);
     // A crew is coming: spin on until it opens (or is not opened after all).
-    while (g_spin_allowed.load(std::memory_order_relaxed) && CrewExpected() &&
-           !restarted_or_crew()) {
+    // Only a thread that was running when the stop began: the stopper counted
+    // a core for it (g_spin_allowed); one out of a blocking section sleeps.
+    while (was_running && g_spin_allowed.load(std::memory_order_relaxed) &&
+           CrewExpected() && !restarted_or_crew()) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
     }
-    if (CrewOpen()) ServeCrew(ts);
+    if (CrewOpenFor(ts)) ServeCrew(ts);
     absl::MutexLock lock(&g_stw_mu);
-    while (g_stop_requested && !CrewOpen()) {
+    while (g_stop_requested && !CrewOpenFor(ts)) {
       ts->status.store(ThreadStatus::kParked, std::memory_order_seq_cst);
       g_parked_cv.SignalAll();
       g_restart_cv.Wait(&g_stw_mu);
@@ -210,7 +213,7 @@ void SafepointSlow() {
   if ((g_safepoint_word.load(std::memory_order_acquire) & kStopRequested) !=
           0 &&
       !CallerIsStopper()) {
-    ParkWhileStopped(ts);
+    ParkWhileStopped(ts, /*was_running=*/true);
   }
   if (ts->merge_pending.load(std::memory_order_acquire)) DrainMergeQueue(ts);
 }
@@ -234,7 +237,7 @@ void LeaveBlocking(ThreadState* ts) {
   // A stop is (being) requested: count as stopped again and wait it out.
   ts->status.store(ThreadStatus::kBlocking, std::memory_order_seq_cst);
   NotifyStopper();
-  ParkWhileStopped(ts);
+  ParkWhileStopped(ts, /*was_running=*/false);
 }
 
 void ReinitStopTheWorldAfterFork() {

@@ -37,8 +37,9 @@ class KeptObjects {
 bool ParkedThreadsMaySpin();
 void WakeParkedThreads();
 // Parks the calling thread until the world restarts (serving the crew while
-// it is open).
-void ParkWhileStopped(ThreadState* ts);
+// it is open to it). `was_running`: it comes from a safepoint, not out of a
+// blocking section.
+void ParkWhileStopped(ThreadState* ts, bool was_running);
 // fork(): the lock the prepare handler holds, and the child's reset.
 absl::Mutex& StopTheWorldMutex();
 void ReinitStopTheWorldAfterFork();

@@ -87,6 +87,9 @@ struct ThreadState {
   // (stop_crew.h): the part this thread's heap is in, which it takes first.
   // Written by the stopper before each job it posts.
   size_t crew_home = 0;
+  // Parked when the stopper opened the crew (OpenCrew): only those serve
+  // it, so that no more threads spin than had a core when the stop began.
+  bool crew_invited = false;
 
   // Trashcan: nesting depth of Dealloc and objects deferred past the limit,
   // linked through ob_tid_ (dead objects have no owner).
