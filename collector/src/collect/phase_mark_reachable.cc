@@ -114,9 +114,8 @@ bool MarkReachableFromRoots(CollectionState& state) {
   CGC_DCHECK_WORLD_STOPPED();
   ForEachPart(state, [&state](size_t p) { MarkFromRoots(state, p); });
   // Rounds until no part reached into another.
-  for (unsigned round = 1;
-       !AnyPartOutOfMemory(state) &&
-       !OutboxesEmpty(state, SetWrittenBy(round - 1));
+  for (unsigned round = 1; !AnyPartOutOfMemory(state) &&
+                           !OutboxesEmpty(state, SetWrittenBy(round - 1));
        ++round) {
     ForEachPart(state,
                 [&state, round](size_t p) { MarkFromInbox(state, p, round); });
