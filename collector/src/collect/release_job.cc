@@ -5,6 +5,7 @@
 
 #include "absl/time/time.h"
 #include "collect.h"
+#include "cpu_relax.h"
 #include "futex.h"
 #include "refcount.h"
 #include "seams.h"
@@ -69,7 +70,7 @@ void FinishReleaseJob() {
   g_state.store(kClosed, std::memory_order_seq_cst);
   for (int spin = 0; g_active.load(std::memory_order_seq_cst) != 0; ++spin) {
     if (spin < 4000) {
-      __builtin_ia32_pause();
+      CpuRelax();
     } else {
       FutexWaitFor(&g_active, g_active.load(std::memory_order_acquire),
                    absl::Milliseconds(1));

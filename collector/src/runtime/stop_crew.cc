@@ -1,10 +1,9 @@
 #include "stop_crew.h"
 
-#include <sched.h>
-
 #include <atomic>
 #include <cstdint>
 
+#include "cpu_relax.h"
 #include "registry.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
@@ -27,22 +26,11 @@ CrewPartFn g_fn = nullptr;
 void* g_arg = nullptr;
 size_t g_parts = 0;
 
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-// Waits for a crew member that may have been descheduled: spin, then yield.
+// Waits for a crew member that may have been descheduled.
 template <typename Pred>
 void WaitUntil(Pred done) {
-  for (int i = 0; !done(); ++i) {
-    if (i < 4096) {
-      CpuRelax();
-    } else {
-      sched_yield();
-    }
-  }
+  SpinThenYield backoff;
+  while (!done()) backoff.Wait();
 }
 
 // Set while this thread runs parts of a job for the stopper.
@@ -117,20 +105,16 @@ bool CrewOpenFor(const ThreadState* ts) {
 
 void ServeCrew(ThreadState* ts) {
   uint64_t seen = 0;
-  int idle = 0;
+  // Between jobs the stopper works alone for microseconds; if the core is
+  // wanted meanwhile (another process), let it go.
+  SpinThenYield idle;
   while (g_open.load(std::memory_order_acquire)) {
     const uint64_t gen = g_gen.load(std::memory_order_acquire);
     if ((gen & 1) == 0 || gen == seen) {
-      // Between jobs the stopper works alone for microseconds; if the core
-      // is wanted meanwhile (another process), let it go.
-      if (++idle < 4096) {
-        CpuRelax();
-      } else {
-        sched_yield();
-      }
+      idle.Wait();
       continue;
     }
-    idle = 0;
+    idle.Reset();
     seen = gen;
     g_active.fetch_add(1, std::memory_order_seq_cst);
     if (g_gen.load(std::memory_order_seq_cst) == gen) TakeParts(ts->crew_home);

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clock.h"
+#include "cpu_relax.h"
 #include "refcount.h"
 #include "registry.h"
 #include "seams.h"
@@ -65,9 +66,7 @@ void SpinUntil(Pred done) {
   if (!g_spin_allowed.load(std::memory_order_relaxed)) return;
   const absl::Time deadline = absl::Now() + kSpin;
   for (int i = 0; !done(); ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    CpuRelax();
     if ((i & 63) == 63 && absl::Now() > deadline) return;
   }
 }
@@ -186,9 +185,7 @@ void ParkWhileStopped(ThreadState* ts, bool was_running) {
     // a core for it (g_spin_allowed); one out of a blocking section sleeps.
     while (was_running && g_spin_allowed.load(std::memory_order_relaxed) &&
            CrewExpected() && !restarted_or_crew()) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
+      CpuRelax();
     }
     if (CrewOpenFor(ts)) ServeCrew(ts);
     absl::MutexLock lock(&g_stw_mu);
