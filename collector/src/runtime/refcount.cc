@@ -74,21 +74,7 @@ bool TryIncref(cgc_object* o) {
 
 void HoldForCollection(cgc_object* o) {
   CGC_DCHECK_WORLD_STOPPED();
-  const uint8_t flags =
-      std::atomic_ref<uint8_t>(o->ob_flags_).load(std::memory_order_relaxed);
-  const uintptr_t tid = Tid(o).load(std::memory_order_relaxed);
-  const intptr_t state =
-      Shared(o).load(std::memory_order_relaxed) & kSharedStateMask;
-  if (tid != 0 && tid != CurrentThreadId() &&
-      (flags & (kRefPerThread | kRefInMergeQueue)) == 0 &&
-      state != kSharedQueued) {
-    // Adopted: the collector becomes its owner, its count the owner's.
-    Local(o).store(Local(o).load(std::memory_order_relaxed) + 1,
-                   std::memory_order_relaxed);
-    Tid(o).store(CurrentThreadId(), std::memory_order_relaxed);
-    return;
-  }
-  cgc_incref(o);
+  if (!HoldForCollectionAsCrew(o, CurrentThreadId())) cgc_incref(o);
 }
 
 bool HoldForCollectionAsCrew(cgc_object* o, uintptr_t collector) {
@@ -101,7 +87,8 @@ bool HoldForCollectionAsCrew(cgc_object* o, uintptr_t collector) {
       state == kSharedQueued) {
     return false;
   }
-  // The collector's own object gets an owner incref; another's is adopted.
+  // The collector's own object gets an owner incref; another's is adopted:
+  // the collector becomes its owner, its count the owner's.
   Local(o).store(Local(o).load(std::memory_order_relaxed) + 1,
                  std::memory_order_relaxed);
   if (tid != collector) Tid(o).store(collector, std::memory_order_relaxed);

@@ -78,10 +78,11 @@ inline size_t TotalRefcountInline(const cgc_object* co) {
 // Per-thread-counted and queued objects keep their owner.
 void HoldForCollection(cgc_object* o);
 
-// HoldForCollection taken by a crew member (stop_crew.h) on behalf of the
-// collecting thread `collector`, for an object the member walked. False, with
-// nothing done, where the hold depends on the calling thread (per-thread
-// counts, queued, merged): the collector takes those itself.
+// HoldForCollection's hold where it does not depend on the calling thread,
+// taken on behalf of the collecting thread `collector` (by it, or by a crew
+// member, stop_crew.h, for an object the member walked). False, with nothing
+// done, for per-thread-counted, queued and merged objects: the collector
+// increfs those itself (HoldForCollection).
 bool HoldForCollectionAsCrew(cgc_object* o, uintptr_t collector);
 
 // `o`'s only reference is its owner's (CallerHoldsSoleReference was true on
