@@ -28,6 +28,13 @@ size_t g_last_part_members[kMaxCrewParts] = {};
 std::atomic<bool> g_force_for_testing{false};
 std::atomic<uint64_t> g_crew_collections{0};
 
+// Whether this collection should try the crew: the last one was large
+// enough, or a test forces it.
+bool CrewWanted() {
+  return g_force_for_testing.load(std::memory_order_relaxed) ||
+         g_last_members.load(std::memory_order_relaxed) >= kMinMembersForCrew;
+}
+
 }  // namespace
 
 void Part::Release() {
@@ -39,17 +46,12 @@ void Part::Release() {
 }
 
 void ExpectCrewParts() {
-  if (g_force_for_testing.load(std::memory_order_relaxed) ||
-      g_last_members.load(std::memory_order_relaxed) >= kMinMembersForCrew) {
-    ExpectCrew();
-  }
+  if (CrewWanted()) ExpectCrew();
 }
 
 void OpenCrewParts(CollectionState& state) {
-  const bool force = g_force_for_testing.load(std::memory_order_relaxed);
-  if ((!force &&
-       g_last_members.load(std::memory_order_relaxed) < kMinMembersForCrew) ||
-      !alloc::GcPagesWalkableByContent() || OpenCrew(force) == 0) {
+  if (!CrewWanted() || !alloc::GcPagesWalkableByContent() ||
+      OpenCrew(g_force_for_testing.load(std::memory_order_relaxed)) == 0) {
     CloseCrew();  // not opened: parked threads stop waiting for it
     return;
   }

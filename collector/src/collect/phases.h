@@ -84,8 +84,8 @@ struct Part {
   size_t to_finalize = 0;
   size_t unreachable_at = 0;  // gather: where its members go in the set
   size_t unreachable_count = 0;
-  size_t held_by_collector =
-      0;  // gather: at the range's end, for the collector
+  // Gather: how many at the range's end the collector holds itself.
+  size_t held_by_collector = 0;
   bool out_of_memory = false;
   void Release();
 };
