@@ -27,8 +27,14 @@ void RunTriggeredCollection(TriggerState& t, uint64_t epoch,
     t.collect(d.reason, f);
     t_collecting_here = false;
   }
-  t.collecting.store(0, std::memory_order_release);
-  FutexWakeAll(&t.collecting);
+  // Wake only a held thread: a futex wake is a system call, and with nobody
+  // held (always at 1 thread) it was one per collection. seq_cst pairs with
+  // WaitForRunningCollection's count and check: either it sees the
+  // collection over, or this sees it counted.
+  t.collecting.store(0, std::memory_order_seq_cst);
+  if (t.held_now.load(std::memory_order_seq_cst) != 0) {
+    FutexWakeAll(&t.collecting);
+  }
 }
 
 void TriggerAfterForkChild() {
