@@ -25,7 +25,10 @@ enum JobState : uint32_t { kIdle, kOffered, kClosed };
 // changes them only once the job is closed and no helper is active.
 std::atomic<uint32_t> g_state{kIdle};
 std::atomic<uint32_t> g_active{0};  // helpers inside the job
-std::atomic<size_t> g_next{0};      // first unclaimed member
+// The collector, out of spins, sleeps on g_active: only then does a helper
+// leaving the job wake it (a futex wake is a system call).
+std::atomic<bool> g_collector_asleep{false};
+std::atomic<size_t> g_next{0};  // first unclaimed member
 std::atomic<size_t> g_count{0};
 cgc_object* const* g_members = nullptr;
 
@@ -71,10 +74,14 @@ void FinishReleaseJob() {
   for (int spin = 0; g_active.load(std::memory_order_seq_cst) != 0; ++spin) {
     if (spin < 4000) {
       CpuRelax();
-    } else {
-      FutexWaitFor(&g_active, g_active.load(std::memory_order_acquire),
-                   absl::Milliseconds(1));
+      continue;
     }
+    // seq_cst against a helper's decrement and check: either it sees the
+    // flag, or the load below sees its decrement.
+    g_collector_asleep.store(true, std::memory_order_seq_cst);
+    const uint32_t active = g_active.load(std::memory_order_seq_cst);
+    if (active != 0) FutexWaitFor(&g_active, active, absl::Milliseconds(1));
+    g_collector_asleep.store(false, std::memory_order_relaxed);
   }
   g_members = nullptr;
   g_count.store(0, std::memory_order_relaxed);
@@ -93,7 +100,9 @@ bool HelpWithReleaseJob() {
         [&released] { released = ReleaseChunks(/*take_over=*/true); });
   }
   g_active.fetch_sub(1, std::memory_order_seq_cst);
-  FutexWakeAll(&g_active);
+  if (g_collector_asleep.load(std::memory_order_seq_cst)) {
+    FutexWakeAll(&g_active);
+  }
   return released != 0;
 }
 
@@ -108,6 +117,7 @@ void ForgetReleaseJobAfterFork() {
   g_count.store(0, std::memory_order_relaxed);
   g_next.store(0, std::memory_order_relaxed);
   g_active.store(0, std::memory_order_relaxed);
+  g_collector_asleep.store(false, std::memory_order_relaxed);
   g_state.store(kIdle, std::memory_order_relaxed);
 }
 
