@@ -5,6 +5,7 @@
 
 #include "cpu_relax.h"
 #include "registry.h"
+#include "stop_the_world.h"
 #include "stop_the_world_internal.h"
 #include "thread_state.h"
 

@@ -58,6 +58,11 @@ inline void ParkIfStopRequested() {
     SafepointSlow();
 }
 
+// Whether a waiting thread may spin rather than sleep: every running thread
+// had a core when the last stop began (parked threads, the crew, threads held
+// while a collection runs).
+bool ParkedThreadsMaySpin();
+
 // Figures of the last stop (for benchmarks and the collector's events).
 uint64_t LastTimeToSafepointNs();
 

@@ -31,10 +31,8 @@ class KeptObjects {
   ThreadState* self_;
   DrainFrame frame_;
 };
-// For the crew (stop_crew.h), stopper only: whether parked threads may spin
-// (every running thread had a core when the stop began), and waking those
-// that went to sleep so they see the crew open.
-bool ParkedThreadsMaySpin();
+// For the crew (stop_crew.h), stopper only: waking parked threads that went
+// to sleep so they see the crew open.
 void WakeParkedThreads();
 // Parks the calling thread until the world restarts (serving the crew while
 // it is open to it). `was_running`: it comes from a safepoint, not out of a

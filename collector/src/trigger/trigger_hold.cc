@@ -5,11 +5,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clock.h"
 #include "collect.h"
+#include "cpu_relax.h"
 #include "futex.h"
 #include "log.h"
 #include "release_job.h"
 #include "seams.h"
+#include "stop_the_world.h"
 #include "trigger_state.h"
 
 namespace cyclegc::internal {
@@ -48,6 +51,25 @@ bool YoungAhead(const TriggerState& t, size_t young, size_t factor) {
   return gate != kClosed && young / factor > gate;
 }
 
+// A small heap's collection ends within tens of microseconds: about what
+// sleeping costs, a futex wait here and a wake by the collector, each a
+// system call. So a held thread first spins that long, while every running
+// thread had a core at the collection's stop (ParkedThreadsMaySpin), as
+// parked threads do. 2 threads, chain c=10 e=100k l=100 (collections of
+// 19 us, held in most): 5-6% more objects in 5 interleaved runs; the queue
+// e=10k l=1k (100 us) unchanged.
+constexpr uint64_t kHoldSpinNs = 50'000;
+
+void SpinWhileCollecting(const TriggerState& t) {
+  const uint64_t until = NowNs() + kHoldSpinNs;
+  for (unsigned i = 1; t.collecting.load(std::memory_order_acquire) != 0 &&
+                       !ReleaseJobOffered();
+       ++i) {
+    CpuRelax();
+    if (i % 64 == 0 && NowNs() > until) return;
+  }
+}
+
 // Waits, counted as stopped (the collection stops the world again to reap
 // deaths), until the running triggered collection has finished or kMaxHold
 // passed. True if it finished.
@@ -56,6 +78,7 @@ bool WaitForRunningCollection(TriggerState& t) {
   const absl::Time deadline = absl::Now() + kMaxHold;
   bool finished = true;
   cgc_blocking_begin();
+  if (ParkedThreadsMaySpin()) SpinWhileCollecting(t);
   t.held_now.fetch_add(1, std::memory_order_seq_cst);
   // A job offered from here on wakes us; one offered before is seen here
   // (seq_cst pairs with TriggerOnReleaseJobOffered's reads).
