@@ -3,6 +3,7 @@
 #include "refcount.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -181,6 +182,53 @@ TEST_F(RefcountTest, MergeBatchHandsOverOncePerOwnerWhenItEnds) {
   for (Node* n : nodes) cgc_decref(Obj(n));  // local zero: still queued
   EXPECT_EQ(destroyed.load(), 0);
   cgc_safepoint();  // the queue's counts go: all die here
+  EXPECT_EQ(destroyed.load(), kObjects);
+}
+
+// A node whose destroy takes about 20 us (busy, not blocking).
+void SlowNodeDestroy(cgc_object* self) {
+  const auto until =
+      std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  NodeDestroy(self);
+}
+const cgc_type kSlowNodeType = {sizeof(cgc_type), "SlowNode", NodeTraverse,
+                                NodeClear,        nullptr,    SlowNodeDestroy};
+
+// An owner draining a long merge queue parks for a stop between objects: the
+// deaths it runs must not keep the stop waiting for the whole queue.
+TEST_F(RefcountTest, LongDrainParksForAStopMidway) {
+  constexpr int kObjects = 4000;  // about 80 ms of deaths
+  std::atomic<int> destroyed{0};
+  std::atomic<int> step{0};
+  std::vector<Node*> nodes;
+  std::thread owner([&] {
+    ASSERT_EQ(cgc_thread_attach(), 0) << cgc_last_error();
+    for (int i = 0; i < kObjects; ++i) {
+      auto* n =
+          reinterpret_cast<Node*>(cgc_alloc(&kSlowNodeType, sizeof(Node)));
+      ASSERT_NE(n, nullptr);
+      n->destroyed = &destroyed;
+      nodes.push_back(n);
+    }
+    step = 1;
+    while (step != 2) std::this_thread::yield();
+    cgc_safepoint();  // drains the queue: every object dies here
+    cgc_thread_detach();
+  });
+  while (step != 1) std::this_thread::yield();
+  // The owner's references, dropped by another thread: all queued to it.
+  RunAttached([&] {
+    for (Node* n : nodes) cgc_decref(Obj(n));
+  });
+  step = 2;
+  while (destroyed.load() < 64) std::this_thread::yield();
+  internal::StopTheWorld();
+  const int at_stop = destroyed.load();  // the owner is parked: stable
+  internal::StartTheWorld();
+  owner.join();
+  EXPECT_LT(at_stop, kObjects) << "the stop waited for the whole drain";
   EXPECT_EQ(destroyed.load(), kObjects);
 }
 
