@@ -1,9 +1,13 @@
 // Busy-wait helpers for the short waits between threads of a stop (the
-// stopper and its crew, the release job's collector).
+// stopper and its crew, the release job's collector, a held thread).
 #ifndef CYCLEGC_COLLECTOR_CPU_RELAX_H_
 #define CYCLEGC_COLLECTOR_CPU_RELAX_H_
 
 #include <sched.h>
+
+#include <cstdint>
+
+#include "clock.h"
 
 namespace cyclegc::internal {
 
@@ -12,6 +16,16 @@ inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+}
+
+// Spins until done() or `ns` have passed (the clock read every 64 spins).
+template <typename Pred>
+void SpinFor(uint64_t ns, Pred done) {
+  const uint64_t until = NowNs() + ns;
+  for (unsigned i = 1; !done(); ++i) {
+    CpuRelax();
+    if (i % 64 == 0 && NowNs() > until) return;
+  }
 }
 
 // Spins a while, then yields the core at every call: for a wait on a thread

@@ -58,17 +58,12 @@ bool AllOthersStopped(uintptr_t self) {
 // would take the CPU from the one they wait for. Cyclotron, 2 threads on 2
 // cores, medians of 3 interleaved runs: chain c=10 e=100k 2.25 -> 2.10 s,
 // c=100 e=10k 1.91 -> 1.85 s; spinning 50 or 100 us gained less or lost.
-constexpr absl::Duration kSpin = absl::Microseconds(20);
+constexpr uint64_t kSpinNs = 20'000;
 std::atomic<bool> g_spin_allowed{false};
 
 template <typename Pred>
 void SpinUntil(Pred done) {
-  if (!g_spin_allowed.load(std::memory_order_relaxed)) return;
-  const absl::Time deadline = absl::Now() + kSpin;
-  for (int i = 0; !done(); ++i) {
-    CpuRelax();
-    if ((i & 63) == 63 && absl::Now() > deadline) return;
-  }
+  if (g_spin_allowed.load(std::memory_order_relaxed)) SpinFor(kSpinNs, done);
 }
 
 void NotifyStopper() {

@@ -5,7 +5,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "clock.h"
 #include "collect.h"
 #include "cpu_relax.h"
 #include "futex.h"
@@ -60,16 +59,6 @@ bool YoungAhead(const TriggerState& t, size_t young, size_t factor) {
 // e=10k l=1k (100 us) unchanged.
 constexpr uint64_t kHoldSpinNs = 50'000;
 
-void SpinWhileCollecting(const TriggerState& t) {
-  const uint64_t until = NowNs() + kHoldSpinNs;
-  for (unsigned i = 1; t.collecting.load(std::memory_order_acquire) != 0 &&
-                       !ReleaseJobOffered();
-       ++i) {
-    CpuRelax();
-    if (i % 64 == 0 && NowNs() > until) return;
-  }
-}
-
 // Waits, counted as stopped (the collection stops the world again to reap
 // deaths), until the running triggered collection has finished or kMaxHold
 // passed. True if it finished.
@@ -78,7 +67,12 @@ bool WaitForRunningCollection(TriggerState& t) {
   const absl::Time deadline = absl::Now() + kMaxHold;
   bool finished = true;
   cgc_blocking_begin();
-  if (ParkedThreadsMaySpin()) SpinWhileCollecting(t);
+  if (ParkedThreadsMaySpin()) {
+    SpinFor(kHoldSpinNs, [&t] {
+      return t.collecting.load(std::memory_order_acquire) == 0 ||
+             ReleaseJobOffered();
+    });
+  }
   t.held_now.fetch_add(1, std::memory_order_seq_cst);
   // A job offered from here on wakes us; one offered before is seen here
   // (seq_cst pairs with TriggerOnReleaseJobOffered's reads).
