@@ -196,12 +196,7 @@ bool DrainMergeQueue(ThreadState* ts) {
     // that allocates already may; what is left of the queue stays here,
     // each object still counted with its pending decref, so a collection
     // meanwhile keeps it.
-    if (own_queue && (i & 31) == 31 &&
-        (g_safepoint_word.load(std::memory_order_relaxed) & kStopRequested) !=
-            0 &&
-        !CallerIsStopper()) {
-      ParkWhileStopped(ts, /*was_running=*/true);
-    }
+    if (own_queue && (i & 31) == 31) ParkIfStopRequestedHere(ts);
   }
   if (queue.capacity() == 0) {
     ts->draining.store(frame.outer, std::memory_order_relaxed);

@@ -199,14 +199,18 @@ void ParkWhileStopped(ThreadState* ts, bool was_running) {
   NoteRunningFromNow(ts);
 }
 
-void SafepointSlow() {
-  ThreadState* ts = CurrentThread();
-  if (ts == nullptr) return;
+void ParkIfStopRequestedHere(ThreadState* ts) {
   if ((g_safepoint_word.load(std::memory_order_acquire) & kStopRequested) !=
           0 &&
       !CallerIsStopper()) {
     ParkWhileStopped(ts, /*was_running=*/true);
   }
+}
+
+void SafepointSlow() {
+  ThreadState* ts = CurrentThread();
+  if (ts == nullptr) return;
+  ParkIfStopRequestedHere(ts);
   if (ts->merge_pending.load(std::memory_order_acquire)) DrainMergeQueue(ts);
 }
 

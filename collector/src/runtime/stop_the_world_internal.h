@@ -38,6 +38,10 @@ void WakeParkedThreads();
 // it is open to it). `was_running`: it comes from a safepoint, not out of a
 // blocking section.
 void ParkWhileStopped(ThreadState* ts, bool was_running);
+// The stop half of a safepoint for `ts`, the calling thread's state: parks if
+// a stop is requested and the caller is not the stopper (or its crew). No
+// merge-queue drain, so a drain may call it between objects.
+void ParkIfStopRequestedHere(ThreadState* ts);
 // fork(): the lock the prepare handler holds, and the child's reset.
 absl::Mutex& StopTheWorldMutex();
 void ReinitStopTheWorldAfterFork();
